@@ -1,0 +1,37 @@
+# The two commands: `make demo` (the whole pipeline on bundled sample data) and `make test`.
+# Both create .venv and install the pinned dependencies; system packages come from
+# scripts/system-deps.sh (apt, only when missing).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install system-deps demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: install
+	bash scripts/demo.sh
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: install system-deps lint
+	SPARK_LOCAL_IP=127.0.0.1 DISTPLAN_REQUIRE_SERVICES=1 $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/extract.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

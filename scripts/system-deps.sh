@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# System packages the test suite needs: a PostgreSQL server (throwaway clusters for the
+# ledger tests), a Java runtime (local Spark for the engine comparison) and the Pango
+# libraries WeasyPrint renders PDFs with. Installed with apt only when missing.
+set -euo pipefail
+
+missing=()
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if ! command -v java >/dev/null 2>&1; then
+  missing+=(openjdk-17-jre-headless)
+fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'; then
+  missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+fi
+if ! command -v runuser >/dev/null 2>&1; then
+  missing+=(util-linux)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system-deps: PostgreSQL, Java and Pango present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system-deps: missing ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
+  exit 2
+fi
+echo "system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

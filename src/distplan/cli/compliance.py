@@ -1,0 +1,1 @@
+"""CLI commands: compliance (see the module of the same name)."""

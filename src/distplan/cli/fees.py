@@ -1,0 +1,1 @@
+"""CLI commands: fees (see the module of the same name)."""

@@ -1,0 +1,1 @@
+"""CLI commands: ledger (see the module of the same name)."""

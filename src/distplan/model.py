@@ -1,0 +1,369 @@
+"""Frozen records shared by every stage: documents, ledger, history, fees, compliance.
+
+An `Instrument` is what one filed document says (a plan, a schedule, an amendment) with the
+provenance of every value. Its JSON form is the output of `distplan extract` and an input of
+`distplan record`; `instrument_to_json` and `instrument_from_json` are the only (de)serialisers.
+Rates are percent per annum as `Decimal` ("0.25" means 0.25% a year), kept exactly as stated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from distplan.errors import InputError
+
+Kind = Literal["amendment", "schedule", "plan"]
+KINDS: tuple[str, ...] = ("amendment", "schedule", "plan")
+Level = Literal["info", "warning", "error"]
+OPS: tuple[str, ...] = (
+    "replace_schedule",
+    "add_rows",
+    "remove_rows",
+    "set_rates",
+    "amend_text",
+    "terminate",
+    "rename_registrant",
+    "rename_fund",
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    level: Level
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    fund: str
+    registrant: str | None = None
+    share_class: str | None = None
+    distribution_fee: Decimal | None = None
+    service_fee: Decimal | None = None
+    aggregate_fee: Decimal | None = None
+    effective_date: date | None = None
+    lines: tuple[int, int] | None = None
+
+    @property
+    def total_rate(self) -> Decimal | None:
+        """Aggregate if stated, else distribution + service, else the one stated."""
+        if self.aggregate_fee is not None:
+            return self.aggregate_fee
+        if self.distribution_fee is not None and self.service_fee is not None:
+            return self.distribution_fee + self.service_fee
+        return self.distribution_fee if self.distribution_fee is not None else self.service_fee
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity of a covered fund-class: folded fund name and share class."""
+        return (fold_name(self.fund), fold_name(self.share_class or ""))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    label: str
+    replaces_entirely: bool
+    rows: tuple[ScheduleRow, ...] = ()
+    lines: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    title: str | None
+    share_classes: tuple[str, ...] = ()
+    dated: date | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One change an instrument makes. `rows` for schedule operations; `section`/`text` for
+    amend_text; `target`/`new_name` for renames (and `target` for terminate)."""
+
+    op: str
+    rows: tuple[ScheduleRow, ...] = ()
+    section: str | None = None
+    text: str | None = None
+    target: str | None = None
+    new_name: str | None = None
+    lines: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    source: Source
+    kind: Kind
+    title: str
+    amendment_number: int | None = None
+    plan: PlanRef = field(default_factory=lambda: PlanRef(None))
+    effective_date: date | None = None
+    dated: date | None = None
+    operations: tuple[Operation, ...] = ()
+    schedule: Schedule | None = None
+    signatories: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    # Where the effective date and the "Dated:" date were read (1-based line numbers).
+    effective_date_lines: tuple[int, int] | None = None
+    dated_lines: tuple[int, int] | None = None
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.level == "error")
+
+    def with_diagnostics(self, *extra: Diagnostic) -> Instrument:
+        return replace(self, diagnostics=self.diagnostics + extra)
+
+
+# --- names ----------------------------------------------------------------------------------
+
+_PUNCT = re.compile(r"[^\w\s&]")
+_SPACE = re.compile(r"\s+")
+
+
+def fold_name(name: str) -> str:
+    """Compare names case-insensitively with punctuation and spacing folded."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = text.replace("\u2019", "'").replace("\u00ae", "").replace("\u2122", "")
+    text = _PUNCT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _lines(value: tuple[int, int] | None) -> list[int] | None:
+    return list(value) if value is not None else None
+
+
+def row_to_json(row: ScheduleRow) -> dict[str, Any]:
+    return {
+        "registrant": row.registrant,
+        "fund": row.fund,
+        "share_class": row.share_class,
+        "distribution_fee": _rate(row.distribution_fee),
+        "service_fee": _rate(row.service_fee),
+        "aggregate_fee": _rate(row.aggregate_fee),
+        "total_rate": _rate(row.total_rate),
+        "effective_date": _iso(row.effective_date),
+        "lines": _lines(row.lines),
+    }
+
+
+def operation_to_json(op: Operation) -> dict[str, Any]:
+    out: dict[str, Any] = {"op": op.op}
+    if op.rows:
+        out["rows"] = [row_to_json(r) for r in op.rows]
+    for name in ("section", "text", "target", "new_name"):
+        value = getattr(op, name)
+        if value is not None:
+            out[name] = value
+    if op.lines is not None:
+        out["lines"] = list(op.lines)
+    return out
+
+
+def instrument_to_json(inst: Instrument) -> dict[str, Any]:
+    schedule = None
+    if inst.schedule is not None:
+        schedule = {
+            "label": inst.schedule.label,
+            "replaces_entirely": inst.schedule.replaces_entirely,
+            "rows": [row_to_json(r) for r in inst.schedule.rows],
+            "lines": _lines(inst.schedule.lines),
+        }
+    return {
+        "source": {"path": inst.source.path, "sha256": inst.source.sha256},
+        "kind": inst.kind,
+        "title": inst.title,
+        "amendment_number": inst.amendment_number,
+        "plan": {
+            "title": inst.plan.title,
+            "share_classes": list(inst.plan.share_classes),
+            "dated": _iso(inst.plan.dated),
+        },
+        "effective_date": _iso(inst.effective_date),
+        "effective_date_lines": _lines(inst.effective_date_lines),
+        "dated": _iso(inst.dated),
+        "dated_lines": _lines(inst.dated_lines),
+        "operations": [operation_to_json(op) for op in inst.operations],
+        "schedule": schedule,
+        "signatories": list(inst.signatories),
+        "diagnostics": [
+            {"level": d.level, "line": d.line, "message": d.message} for d in inst.diagnostics
+        ],
+    }
+
+
+class _Reader:
+    """Reads a JSON instrument, naming the field of the first problem."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, path: str, why: str) -> InputError:
+        return InputError(f"{self.where}: field {path}: {why}")
+
+    def opt_str(self, obj: dict[str, Any], key: str, path: str) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{path}.{key}", f"expected a string, got {type(value).__name__}")
+        return value
+
+    def opt_date(self, obj: dict[str, Any], key: str, path: str) -> date | None:
+        value = self.opt_str(obj, key, path)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(f"{path}.{key}", f"not an ISO date: {value!r}") from None
+
+    def opt_rate(self, obj: dict[str, Any], key: str, path: str) -> Decimal | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.fail(f"{path}.{key}", "expected a decimal string such as \"0.25\"")
+        try:
+            rate = Decimal(str(value).strip().rstrip("%"))
+        except InvalidOperation:
+            raise self.fail(f"{path}.{key}", f"not a number: {value!r}") from None
+        if not rate.is_finite() or rate < 0:
+            raise self.fail(f"{path}.{key}", f"not a non-negative rate: {value!r}")
+        return rate
+
+    def opt_lines(self, obj: dict[str, Any], key: str, path: str) -> tuple[int, int] | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        ):
+            raise self.fail(f"{path}.{key}", "expected [first, last] line numbers")
+        return (value[0], value[1])
+
+    def row(self, obj: Any, path: str) -> ScheduleRow:
+        if not isinstance(obj, dict):
+            raise self.fail(path, "expected an object")
+        fund = self.opt_str(obj, "fund", path)
+        if not fund or not fund.strip():
+            raise self.fail(f"{path}.fund", "missing")
+        return ScheduleRow(
+            fund=fund.strip(),
+            registrant=self.opt_str(obj, "registrant", path),
+            share_class=self.opt_str(obj, "share_class", path),
+            distribution_fee=self.opt_rate(obj, "distribution_fee", path),
+            service_fee=self.opt_rate(obj, "service_fee", path),
+            aggregate_fee=self.opt_rate(obj, "aggregate_fee", path),
+            effective_date=self.opt_date(obj, "effective_date", path),
+            lines=self.opt_lines(obj, "lines", path),
+        )
+
+    def rows(self, obj: dict[str, Any], path: str) -> tuple[ScheduleRow, ...]:
+        value = obj.get("rows") or []
+        if not isinstance(value, list):
+            raise self.fail(f"{path}.rows", "expected a list")
+        return tuple(self.row(r, f"{path}.rows[{i}]") for i, r in enumerate(value))
+
+
+def instrument_from_json(data: Any, where: str = "<json>") -> Instrument:
+    """Build an Instrument from `distplan extract` JSON; raises InputError naming the field."""
+    rd = _Reader(where)
+    if not isinstance(data, dict):
+        raise rd.fail("(top)", "expected a JSON object")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise rd.fail("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+    src = data.get("source") or {}
+    if not isinstance(src, dict):
+        raise rd.fail("source", "expected an object")
+    plan = data.get("plan") or {}
+    if not isinstance(plan, dict):
+        raise rd.fail("plan", "expected an object")
+    classes = plan.get("share_classes") or []
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise rd.fail("plan.share_classes", "expected a list of strings")
+    number = data.get("amendment_number")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        raise rd.fail("amendment_number", "expected an integer or null")
+    schedule = None
+    sched = data.get("schedule")
+    if sched is not None:
+        if not isinstance(sched, dict):
+            raise rd.fail("schedule", "expected an object")
+        schedule = Schedule(
+            label=rd.opt_str(sched, "label", "schedule") or "Schedule A",
+            replaces_entirely=bool(sched.get("replaces_entirely", True)),
+            rows=rd.rows(sched, "schedule"),
+            lines=rd.opt_lines(sched, "lines", "schedule"),
+        )
+    ops_data = data.get("operations") or []
+    if not isinstance(ops_data, list):
+        raise rd.fail("operations", "expected a list")
+    operations = []
+    for i, op in enumerate(ops_data):
+        path = f"operations[{i}]"
+        if not isinstance(op, dict) or op.get("op") not in OPS:
+            raise rd.fail(f"{path}.op", f"expected one of {', '.join(OPS)}")
+        operations.append(
+            Operation(
+                op=op["op"],
+                rows=rd.rows(op, path),
+                section=rd.opt_str(op, "section", path),
+                text=rd.opt_str(op, "text", path),
+                target=rd.opt_str(op, "target", path),
+                new_name=rd.opt_str(op, "new_name", path),
+                lines=rd.opt_lines(op, "lines", path),
+            )
+        )
+    sigs = data.get("signatories") or []
+    if not isinstance(sigs, list) or not all(isinstance(s, str) for s in sigs):
+        raise rd.fail("signatories", "expected a list of strings")
+    diags = []
+    for i, d in enumerate(data.get("diagnostics") or []):
+        if not isinstance(d, dict) or d.get("level") not in ("info", "warning", "error"):
+            raise rd.fail(f"diagnostics[{i}]", "expected {level, line, message}")
+        line = d.get("line")
+        diags.append(Diagnostic(d["level"], str(d.get("message", "")), line if isinstance(line, int) else None))
+    return Instrument(
+        source=Source(path=str(src.get("path") or where), sha256=str(src.get("sha256") or "")),
+        kind=kind,
+        title=rd.opt_str(data, "title", "") or "",
+        amendment_number=number,
+        plan=PlanRef(
+            title=rd.opt_str(plan, "title", "plan"),
+            share_classes=tuple(classes),
+            dated=rd.opt_date(plan, "dated", "plan"),
+        ),
+        effective_date=rd.opt_date(data, "effective_date", ""),
+        dated=rd.opt_date(data, "dated", ""),
+        operations=tuple(operations),
+        schedule=schedule,
+        signatories=tuple(sigs),
+        diagnostics=tuple(diags),
+        effective_date_lines=rd.opt_lines(data, "effective_date_lines", ""),
+        dated_lines=rd.opt_lines(data, "dated_lines", ""),
+    )
