@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from distplan.cli import compliance, documents, fees, ledger  # noqa: F401  (register commands)
+from distplan.cli import compliance, documents, fees, ledger, render  # noqa: F401  (register commands)
 from distplan.cli.app import app
 from distplan.errors import DistplanError
 

@@ -1,0 +1,89 @@
+"""CLI command: render an extracted instrument as canonical text, DOCX or PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from distplan.cli.app import app
+from distplan.errors import InputError
+from distplan.model import Instrument, instrument_from_json
+
+
+class RenderFormat(str, Enum):
+    text = "text"
+    docx = "docx"
+    pdf = "pdf"
+
+
+def _read_instrument(path: Path) -> Instrument:
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(
+            f"{path}: is a directory, expected the JSON that `distplan extract` prints"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text, expected JSON") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    return instrument_from_json(data, where=str(path))
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a failed run leaves no partial file."""
+    directory = out.parent if str(out.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{out}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def render(
+    extracted: Path = typer.Argument(..., help="JSON printed by `distplan extract` (an Instrument)."),
+    to: RenderFormat = typer.Option(RenderFormat.text, "--to", help="Output format."),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Output file ('-' or omitted: stdout, text only)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+) -> None:
+    """Render an extracted plan document as canonical amendment text, DOCX or PDF."""
+    import hashlib
+
+    from distplan.documents.render import render as render_bytes
+
+    inst = _read_instrument(extracted)
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and to is not RenderFormat.text:
+        raise InputError(f"--to {to.value} writes a binary file: give -o OUT")
+    data = render_bytes(inst, to.value)
+    if to_stdout:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    assert output is not None
+    _write_atomically(output, data)
+    if as_json:
+        info = {
+            "output": str(output),
+            "format": to.value,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        typer.echo(json.dumps(info, indent=2))
