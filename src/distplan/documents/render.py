@@ -507,6 +507,7 @@ p { text-align: justify; margin: 0.6em 0; }
 p.indent { text-indent: 0.5in; }
 blockquote { margin: 0.6em 0.6in; }
 table { border-collapse: collapse; margin: 0.3em auto 0.8em; width: 100%; }
+th:first-child, td:first-child { width: 45%; text-align: left; }
 th, td { border: 0.5pt solid #444; padding: 2pt 5pt; vertical-align: bottom; }
 th { font-weight: bold; text-align: center; }
 td.rate { text-align: center; white-space: nowrap; }
