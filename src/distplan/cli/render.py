@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -16,7 +16,7 @@ from distplan.errors import InputError
 from distplan.model import Instrument, instrument_from_json
 
 
-class RenderFormat(str, Enum):
+class RenderFormat(StrEnum):
     text = "text"
     docx = "docx"
     pdf = "pdf"

@@ -31,6 +31,10 @@ WIDTH = 80  # the reference filing's line width
 _INDENT = 6  # first-line indent of its paragraphs
 _SIG_NAMES = 27  # signature block columns, as in the reference
 _SIG_LINES = 33
+_REPLACED = "replaced with the following:"
+_CLOSING = (
+    "All other terms and provisions of the Plan not amended herein shall remain in full force and effect."
+)
 
 
 # --- the document model ---------------------------------------------------------------------
@@ -293,20 +297,14 @@ def build_document(inst: Instrument) -> Document:
             label = inst.schedule.label if inst.schedule is not None else "Schedule A"
             prefix = "1. " if numbered else ""
             blocks.append(
-                Para(
-                    f"{prefix}{label} to the Plan is hereby deleted in its entirety and replaced with the following:"
-                )
+                Para(f"{prefix}{label} to the Plan is hereby deleted in its entirety and {_REPLACED}")
             )
             blocks.extend(_schedule_blocks(inst, rows, quoted=True))
             number += 1
         for op in text_ops:
             blocks.extend(_operation_blocks(inst, op, number if numbered else None))
             number += 1
-        blocks.append(
-            Para(
-                "All other terms and provisions of the Plan not amended herein shall remain in full force and effect."
-            )
-        )
+        blocks.append(Para(_CLOSING))
         doc_title = title[0]
     else:
         if inst.kind == "plan":
