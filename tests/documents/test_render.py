@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from distplan.documents.render import (
     FundGroup,
@@ -376,3 +378,45 @@ def test_environment_is_restored_after_pdf() -> None:
     before = os.environ.get("SOURCE_DATE_EPOCH")
     render_pdf(gold_instrument("wellsfargo-vt-appendix-a-2003"))
     assert os.environ.get("SOURCE_DATE_EPOCH") == before
+
+
+# --- any instrument renders -----------------------------------------------------------------
+
+
+_name = st.text(
+    st.characters(whitelist_categories=("Lu", "Ll", "Nd", "Zs"), max_codepoint=0x24F), min_size=1, max_size=40
+)
+_rate = st.none() | st.decimals(min_value=0, max_value=2, places=2)
+_rows = st.lists(
+    st.builds(
+        ScheduleRow,
+        fund=_name.filter(lambda s: s.strip() != ""),
+        registrant=st.none() | st.sampled_from(["ALPHA FUNDS, INC.", "Beta Trust"]),
+        share_class=st.none() | st.sampled_from(["A", "C", "Investor", "R2"]),
+        distribution_fee=_rate,
+        service_fee=_rate,
+        aggregate_fee=_rate,
+        effective_date=st.none() | st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_rows, kind=st.sampled_from(["amendment", "schedule", "plan"]))
+def test_any_schedule_renders_every_row_and_value(rows: list[ScheduleRow], kind: str) -> None:
+    base = reference_instrument()
+    inst = replace(base, kind=kind, schedule=replace(base.schedule, rows=tuple(rows)))  # type: ignore[arg-type]
+    text = render_text(inst)
+    assert text == render_text(inst)
+    flat = _words(text)
+    for row in rows:
+        assert _words(row.fund) in flat
+        for value in (row.distribution_fee, row.service_fee, row.aggregate_fee):
+            if value is not None:
+                assert f"{value}%" in text
+        if row.effective_date is not None:
+            assert long_date(row.effective_date) in text
+    doc = build_document(inst)
+    assert sum(len(b.rows) for b in doc.blocks if isinstance(b, FundGroup)) == len(rows)
