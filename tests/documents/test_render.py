@@ -420,3 +420,16 @@ def test_any_schedule_renders_every_row_and_value(rows: list[ScheduleRow], kind:
             assert long_date(row.effective_date) in text
     doc = build_document(inst)
     assert sum(len(b.rows) for b in doc.blocks if isinstance(b, FundGroup)) == len(rows)
+
+
+def test_cli_reads_stdin(tmp_path: Path) -> None:
+    src = _instrument_json(tmp_path)
+    done = subprocess.run(
+        [str(DISTPLAN), "render", "-", "--to", "text"],
+        input=src.read_text(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == render_text(reference_instrument())

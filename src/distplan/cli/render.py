@@ -24,7 +24,7 @@ class RenderFormat(StrEnum):
 
 def _read_instrument(path: Path) -> Instrument:
     try:
-        raw = path.read_bytes()
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except IsADirectoryError:
         raise InputError(
             f"{path}: is a directory, expected the JSON that `distplan extract` prints"
@@ -57,7 +57,9 @@ def _write_atomically(out: Path, data: bytes) -> None:
 
 @app.command()
 def render(
-    extracted: Path = typer.Argument(..., help="JSON printed by `distplan extract` (an Instrument)."),
+    extracted: Path = typer.Argument(
+        ..., help="JSON printed by `distplan extract` (an Instrument); - reads stdin."
+    ),
     to: RenderFormat = typer.Option(RenderFormat.text, "--to", help="Output format."),
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Output file ('-' or omitted: stdout, text only)."
