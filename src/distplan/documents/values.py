@@ -1,0 +1,154 @@
+"""Values as filings write them: dates, fee rates, share classes, amendment numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+# "November 3, 2003", "May 23-24, 2016" (a range: its first day), "November 3 2003"
+DATE_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?\s*,?\s+(\d{{4}})\b", re.I)
+# "the 1st day of June, 2000", "3 November 2003"
+DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?({_MONTH}),?\s+(\d{{4}})\b", re.I)
+DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+ANY_DATE = re.compile(f"{DATE_MDY.pattern}|{DATE_DMY.pattern}|{DATE_NUMERIC.pattern}", re.I)
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[date, int, int]]:
+    """Every date in `text` with its span, in order."""
+    found: list[tuple[date, int, int]] = []
+    for m in ANY_DATE.finditer(text):
+        g = m.groups()
+        value: date | None
+        if g[0]:
+            value = _make(int(g[2]), _MONTHS[g[0][:3].lower()], int(g[1]))
+        elif g[3]:
+            value = _make(int(g[5]), _MONTHS[g[4][:3].lower()], int(g[3]))
+        else:
+            value = _make(int(g[8]), int(g[6]), int(g[7]))
+        if value is not None and 1900 <= value.year <= 2100:
+            found.append((value, m.start(), m.end()))
+    return found
+
+
+def first_date(text: str) -> date | None:
+    dates = find_dates(text)
+    return dates[0][0] if dates else None
+
+
+def format_date(value: date) -> str:
+    """The filings' own style: "November 3, 2003"."""
+    return f"{value.strftime('%B')} {value.day}, {value.year}"
+
+
+# --- rates ---------------------------------------------------------------------------------
+
+NONE_WORDS = re.compile(r"^\s*(none|n/?a|nil|not applicable|[-–—]+|0)\s*[*†‡]*\s*$", re.I)
+_NUMBER = r"(\d{0,2}\.\d+|\d{1,2}(?:\.\d*)?)"
+RATE_CELL = re.compile(rf"^\s*{_NUMBER}\s*(%|percent|per\s*cent)?\s*[*†‡\d]{{0,3}}\s*$", re.I)
+RATE_IN_TEXT = re.compile(rf"(?<![\d.]){_NUMBER}\s*(?:%|percent\b|per\s+cent\b)", re.I)
+BASIS_POINTS = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*basis\s+points?(?!\s*\()", re.I)
+PCT_ONLY = re.compile(r"^\s*%\s*[*†‡]*\s*$")
+
+
+def rate_value(text: str) -> Decimal | None:
+    """A number as stated: ".25" -> Decimal("0.25"), "1.00" -> Decimal("1.00")."""
+    raw = text.strip()
+    if raw.startswith("."):
+        raw = "0" + raw
+    if raw.endswith("."):
+        raw = raw[:-1]
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and Decimal(0) <= value <= Decimal(10) else None
+
+
+def parse_rate_cell(text: str) -> Decimal | None:
+    """A fee cell: "0.25%", ".25", "1.00 %**", "None" (= 0), "0.25% of average daily net assets..."."""
+    if NONE_WORDS.match(text):
+        return Decimal(0)
+    m = RATE_CELL.match(text)
+    if m:
+        return rate_value(m.group(1))
+    m = RATE_IN_TEXT.search(text)
+    if m and m.start() < 40:
+        return rate_value(m.group(1))
+    m = BASIS_POINTS.search(text)
+    if m:
+        return (Decimal(m.group(1)) / 100).normalize()
+    return None
+
+
+# --- share classes -------------------------------------------------------------------------
+
+_CODE = r"[A-Z]{1,3}\d{0,2}|\d{1,2}"
+# "Class A", "Class R2", "CLASS C SHARES"; "Investor Class", "Primary Class Shares", "D Class Shares"
+CLASS_AFTER = re.compile(rf"\bclass\s+({_CODE})(?![\w-])", re.I)
+CLASS_BEFORE = re.compile(r"\b([A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class\b(?!\s+(?:of|action)\b)", re.I)
+_NOT_CLASS_WORDS = frozenset(
+    "each the such any this that per a an one all other same share multiple separate respective new "
+    "every which said applicable relevant name of portfolio fund funds series shares share trust plan".split()
+)
+
+
+def normalize_class(raw: str) -> str:
+    raw = raw.strip()
+    if len(raw) <= 3 or re.fullmatch(r"[A-Z]+\d*", raw) and len(raw) <= 3:
+        return raw.upper()
+    return raw[:1].upper() + raw[1:].lower()
+
+
+def find_classes(text: str) -> list[str]:
+    """Share classes named in a piece of text, short form, in order."""
+    found: list[tuple[int, str]] = []
+    for m in CLASS_AFTER.finditer(text):
+        code = m.group(1)
+        if code.isupper() or code.isdigit() or len(code) <= 2:
+            found.append((m.start(), normalize_class(code)))
+    for m in CLASS_BEFORE.finditer(text):
+        word = m.group(1)
+        if word.lower() in _NOT_CLASS_WORDS or not word[0].isupper():
+            continue
+        found.append((m.start(), normalize_class(word)))
+    seen: list[str] = []
+    for _, name in sorted(found):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+# --- amendment numbers ---------------------------------------------------------------------
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+AMENDMENT_NO = re.compile(r"\bamendment\s+(?:no\.?|number|#)\s*(\d{1,3}|[a-z]+)\b", re.I)
+ORDINAL_AMENDMENT = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+amendment\b", re.I)
+
+
+def amendment_number(text: str) -> int | None:
+    m = AMENDMENT_NO.search(text)
+    if m:
+        token = m.group(1).lower()
+        return int(token) if token.isdigit() else _ORDINALS.get(token)
+    m = ORDINAL_AMENDMENT.search(text)
+    if m:
+        return _ORDINALS[m.group(1).lower()]
+    return None
