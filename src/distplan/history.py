@@ -1,0 +1,800 @@
+"""A plan's legal state on any date: the fold of its recorded instruments in effective order.
+
+Pure functions over ledger entries (no database, no clock). Pass the entries as known at the
+moment you care about (`Ledger.entries(known_at=...)`); voids among them are honoured.
+
+Order: instruments apply by effective date, then (same day) plan < schedule < amendment, then
+amendment number, then seq. An instrument effective D ends the previous state on D.
+A schedule row's rates are the row's own, else plan terms (`terms` entries: the most specific
+scope, fund+class > fund > class > plan, then the latest effective); an aggregate that is
+stated nowhere is derived as distribution + service when both are known.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from distplan.errors import InputError
+from distplan.ledger.plankey import class_key
+from distplan.ledger.records import KIND_INSTRUMENT, KIND_TERMS, KIND_VOID, Entry, Plan
+from distplan.model import Instrument, Operation, ScheduleRow, fold_name
+
+FIELDS = ("distribution_fee", "service_fee", "aggregate_fee")
+_KIND_ORDER = {"plan": 0, "schedule": 1, "amendment": 2}
+_SCHEDULE_OPS = ("replace_schedule", "add_rows", "remove_rows")
+
+Key = tuple[str, str]
+
+fold = lru_cache(maxsize=200_000)(fold_name)
+_class_key = lru_cache(maxsize=10_000)(class_key)
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Plan-level rates a schedule does not state, with their provenance."""
+
+    seq: int
+    effective: date
+    source: str
+    rates: dict[str, Decimal]
+    fund: str | None = None
+    share_class: str | None = None
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.fund else 0) + (1 if self.share_class else 0)
+
+
+def terms_payload(
+    *,
+    distribution: Decimal | None,
+    service: Decimal | None,
+    aggregate: Decimal | None,
+    source: str,
+    fund: str | None = None,
+    share_class: str | None = None,
+) -> dict[str, Any]:
+    """The payload of a `terms` entry (see `Ledger.append`)."""
+    rates = {"distribution_fee": distribution, "service_fee": service, "aggregate_fee": aggregate}
+    if all(v is None for v in rates.values()):
+        raise InputError("terms: give at least one of --distribution, --service, --aggregate")
+    for name, value in rates.items():
+        if value is not None and (not value.is_finite() or value < 0):
+            raise InputError(f"terms: --{name.split('_')[0]} {value}: not a non-negative rate")
+    if not source.strip():
+        raise InputError("terms: --source is required (where these terms are written)")
+    return {
+        "rates": {k: str(v) for k, v in rates.items() if v is not None},
+        "source": source.strip(),
+        "fund": fund,
+        "share_class": share_class,
+    }
+
+
+def _terms(entry: Entry) -> Terms | None:
+    if entry.effective_date is None:
+        return None
+    p = entry.payload
+    rates = {k: Decimal(v) for k, v in (p.get("rates") or {}).items() if k in FIELDS and v is not None}
+    return Terms(
+        entry.seq,
+        entry.effective_date,
+        str(p.get("source") or ""),
+        rates,
+        p.get("fund"),
+        p.get("share_class"),
+    )
+
+
+def instrument_label(entry: Entry) -> str:
+    inst = entry.instrument
+    if inst.amendment_number is not None:
+        name = f"Amendment No. {inst.amendment_number}"
+    elif inst.kind == "plan":
+        name = inst.title or "Plan"
+    else:
+        name = inst.schedule.label if inst.schedule is not None else (inst.title or inst.kind.title())
+    return f"{name} (seq {entry.seq})"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One schedule row in force, with the rates that apply and where each came from."""
+
+    registrant: str | None
+    fund: str
+    share_class: str | None
+    distribution_fee: Decimal | None
+    service_fee: Decimal | None
+    aggregate_fee: Decimal | None
+    since: date
+    instrument: str
+    instrument_seq: int
+    sources: dict[str, dict[str, Any]] = field(compare=False)
+    ident: Key = field(compare=False, default=("", ""))
+
+    @property
+    def key(self) -> Key:
+        return (fold(self.fund), _class_key(self.share_class or ""))
+
+    def rates(self) -> dict[str, str | None]:
+        return {f: _dec(getattr(self, f)) for f in FIELDS}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "registrant": self.registrant,
+            "fund": self.fund,
+            "share_class": self.share_class,
+            **self.rates(),
+            "since": self.since.isoformat(),
+            "instrument": self.instrument,
+            "instrument_seq": self.instrument_seq,
+            "rate_sources": self.sources,
+        }
+
+
+@dataclass(frozen=True)
+class PlanState:
+    plan: Plan
+    as_of: date
+    rows: tuple[Line, ...]
+    instruments: tuple[str, ...]  # labels of the instruments applied, in effective order
+    first_effective: date | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def in_force(self) -> bool:
+        return bool(self.rows)
+
+    def message(self) -> str:
+        if self.rows:
+            registrants = {fold(r.registrant or "") for r in self.rows}
+            return f"{len(self.rows)} funds under {len(registrants)} registrants as of {self.as_of}"
+        if self.first_effective is None:
+            return f"no schedule in force on {self.as_of}: the plan has no instrument with an effective date"
+        if self.first_effective > self.as_of:
+            first = self.first_effective
+            return f"no schedule in force on {self.as_of}: the first instrument is effective {first}"
+        return f"no schedule in force on {self.as_of}: the schedule is empty (terminated or removed)"
+
+
+@dataclass(frozen=True)
+class CoveragePeriod:
+    plan: str
+    registrant: str | None
+    fund: str
+    share_class: str | None
+    start: date
+    end: date | None
+    rate_distribution: Decimal | None
+    rate_service: Decimal | None
+    rate_aggregate: Decimal | None
+    instrument: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat() if self.end else None,
+            "registrant": self.registrant,
+            "fund": self.fund,
+            "share_class": self.share_class,
+            "rates": {
+                "distribution_fee": _dec(self.rate_distribution),
+                "service_fee": _dec(self.rate_service),
+                "aggregate_fee": _dec(self.rate_aggregate),
+            },
+            "instrument": self.instrument,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    seq: int
+    kind: str
+    label: str
+    effective_date: date | None
+    recorded_at: str
+    status: str  # "in force", "superseded", "pending", "void"
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "label": self.label,
+            "effective_date": self.effective_date.isoformat() if self.effective_date else None,
+            "recorded_at": self.recorded_at,
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+# --- the fold -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    ident: Key
+    registrant: str | None
+    fund: str
+    share_class: str | None
+    stated: tuple[Decimal | None, Decimal | None, Decimal | None]
+    seq: int
+    label: str
+    since: date
+
+
+@dataclass(frozen=True)
+class _Event:
+    date: date
+    order: tuple[int, int, int]
+    entry: Entry
+    label: str
+
+
+def _plan_entries(entries: Iterable[Entry], plan: Plan) -> tuple[list[_Event], list[Terms], list[str]]:
+    entries = list(entries)
+    voided = {e.target_seq for e in entries if e.kind == KIND_VOID}
+    events: list[_Event] = []
+    terms: list[Terms] = []
+    warnings: list[str] = []
+    for e in entries:
+        if e.plan_id != plan.id or e.seq in voided:
+            continue
+        if e.kind == KIND_INSTRUMENT:
+            inst = e.instrument
+            label = instrument_label(e)
+            if inst.effective_date is None:
+                warnings.append(f"{label}: no effective date; left out of the plan's state")
+                continue
+            order = (_KIND_ORDER.get(inst.kind, 2), inst.amendment_number or 0, e.seq)
+            events.append(_Event(inst.effective_date, order, e, label))
+        elif e.kind == KIND_TERMS:
+            t = _terms(e)
+            if t is not None:
+                terms.append(t)
+    events.sort(key=lambda ev: (ev.date, ev.order))
+    return events, terms, warnings
+
+
+def warnings(entries: Iterable[Entry], plan: Plan) -> list[str]:
+    """Same-day instruments, gaps in amendment numbering, undated instruments."""
+    events, _, out = _plan_entries(entries, plan)
+    by_day: dict[date, list[_Event]] = {}
+    for ev in events:
+        by_day.setdefault(ev.date, []).append(ev)
+    for day, evs in by_day.items():
+        if len(evs) > 1:
+            names = ", ".join(ev.label for ev in evs)
+            out.append(f"{len(evs)} instruments effective {day}: applied in amendment-number order ({names})")
+    numbers = sorted({n for ev in events if (n := ev.entry.instrument.amendment_number) is not None})
+    missing = [n for a, b in itertools.pairwise(numbers) for n in range(a + 1, b)]
+    if missing:
+        out.append("amendment numbering has gaps: no Amendment No. " + ", ".join(map(str, missing)))
+    return out
+
+
+def _schedule_ops(inst: Instrument) -> list[Operation]:
+    """The instrument's operations; a bare schedule counts as a replacement (or additions)."""
+    ops = list(inst.operations)
+    if inst.schedule is not None and not any(op.op in _SCHEDULE_OPS for op in ops):
+        replaces = inst.schedule.replaces_entirely or inst.kind in ("plan", "schedule")
+        ops.insert(0, Operation("replace_schedule" if replaces else "add_rows", rows=inst.schedule.rows))
+    return ops
+
+
+def _replaces(inst: Instrument) -> bool:
+    return any(op.op == "replace_schedule" for op in _schedule_ops(inst))
+
+
+class _Fold:
+    """Applies instruments in order, keeping the rows in force and those touched per step."""
+
+    def __init__(self, default_class: str | None) -> None:
+        self.rows: dict[Key, _Row] = {}
+        self.pending: list[tuple[date, Key, _Row]] = []  # rows whose own date is later
+        self.touched: set[Key] = set()
+        self.default_class = default_class
+
+    def key(self, fund: str, share_class: str | None) -> Key:
+        return (fold(fund), _class_key(share_class or self.default_class or ""))
+
+    def _new(self, r: ScheduleRow, ev: _Event, old: _Row | None, key: Key) -> _Row:
+        return _Row(
+            ident=old.ident if old is not None else key,
+            registrant=r.registrant,
+            fund=r.fund,
+            share_class=r.share_class or self.default_class,
+            stated=(r.distribution_fee, r.service_fee, r.aggregate_fee),
+            seq=ev.entry.seq,
+            label=ev.label,
+            since=max(ev.date, r.effective_date) if r.effective_date else ev.date,
+        )
+
+    def _put(self, r: ScheduleRow, ev: _Event, old_rows: dict[Key, _Row]) -> None:
+        key = self.key(r.fund, r.share_class)
+        row = self._new(r, ev, old_rows.get(key), key)
+        if r.effective_date is not None and r.effective_date > ev.date:
+            self.pending.append((r.effective_date, key, row))
+            return
+        self.rows[key] = row
+        self.touched.add(key)
+
+    def _matching(self, fund: str | None, share_class: str | None) -> list[Key]:
+        fk = fold(fund) if fund else None
+        ck = _class_key(share_class) if share_class else None
+        return [k for k in self.rows if (fk is None or k[0] == fk) and (ck is None or k[1] == ck)]
+
+    def activate(self, day: date) -> None:
+        """Rows with their own effective date come into force on that date."""
+        due = [p for p in self.pending if p[0] <= day]
+        if due:
+            self.pending = [p for p in self.pending if p[0] > day]
+            for _, key, row in due:
+                self.rows[key] = row
+                self.touched.add(key)
+
+    def next_pending(self) -> date | None:
+        return min((p[0] for p in self.pending), default=None)
+
+    def apply(self, ev: _Event) -> None:
+        for op in _schedule_ops(ev.entry.instrument):
+            getattr(self, "_op_" + op.op, self._op_other)(op, ev)
+
+    def _op_replace_schedule(self, op: Operation, ev: _Event) -> None:
+        old = self.rows
+        self.touched.update(old)
+        self.rows = {}
+        self.pending = []
+        for r in op.rows:
+            self._put(r, ev, old)
+
+    def _op_add_rows(self, op: Operation, ev: _Event) -> None:
+        for r in op.rows:
+            self._put(r, ev, self.rows)
+
+    def _drop(self, keys: Iterable[Key]) -> None:
+        for k in list(keys):
+            self.rows.pop(k, None)
+            self.touched.add(k)
+
+    def _op_remove_rows(self, op: Operation, ev: _Event) -> None:
+        for r in op.rows:
+            keys = self._matching(r.fund, r.share_class)
+            self._drop(keys)
+            fk = fold(r.fund)
+            self.pending = [p for p in self.pending if p[1][0] != fk]
+
+    def _touch(self, key: Key, ev: _Event, **changes: Any) -> None:
+        self.rows[key] = replace(self.rows[key], seq=ev.entry.seq, label=ev.label, since=ev.date, **changes)
+        self.touched.add(key)
+
+    def _op_set_rates(self, op: Operation, ev: _Event) -> None:
+        for r in op.rows:
+            new = (r.distribution_fee, r.service_fee, r.aggregate_fee)
+            for k in self._matching(r.fund, r.share_class):
+                old = self.rows[k].stated
+                stated = (
+                    new[0] if new[0] is not None else old[0],
+                    new[1] if new[1] is not None else old[1],
+                    new[2] if new[2] is not None else old[2],
+                )
+                self._touch(k, ev, stated=stated)
+
+    def _op_terminate(self, op: Operation, ev: _Event) -> None:
+        if not op.target:
+            self._drop(self.rows)
+            self.pending = []
+            return
+        keys = self._matching(op.target, None) or self._matching(None, op.target)
+        self._drop(keys)
+
+    def _op_rename_registrant(self, op: Operation, ev: _Event) -> None:
+        target = fold(op.target) if op.target else None
+        for k, row in list(self.rows.items()):
+            if target is None or fold(row.registrant or "") == target:
+                self._touch(k, ev, registrant=op.new_name)
+
+    def _op_rename_fund(self, op: Operation, ev: _Event) -> None:
+        if not op.target or not op.new_name:
+            return
+        for k in self._matching(op.target, None):
+            row = self.rows.pop(k)
+            self.touched.add(k)
+            new_key = (fold(op.new_name), k[1])
+            self.rows[new_key] = row
+            self._touch(new_key, ev, fund=op.new_name)
+
+    def _op_other(self, op: Operation, ev: _Event) -> None:
+        """Text amendments change no schedule row."""
+
+
+class _Rates:
+    """Plan terms in force on one day, by scope, field by field."""
+
+    def __init__(self, terms: Sequence[Terms]) -> None:
+        self.by_scope: dict[tuple[str | None, str | None], dict[str, Terms]] = {}
+        self.effective: date | None = None
+        for t in sorted(terms, key=lambda t: (t.effective, t.seq)):
+            scope = (fold(t.fund) if t.fund else None, _class_key(t.share_class) if t.share_class else None)
+            slot = self.by_scope.setdefault(scope, {})
+            for name in t.rates:
+                slot[name] = t
+
+    def line(self, row: _Row) -> Line:
+        scopes = ((row.ident[0], row.ident[1]), (row.ident[0], None), (None, row.ident[1]), (None, None))
+        key = (fold(row.fund), _class_key(row.share_class or ""))
+        if key != row.ident:
+            scopes = ((key[0], key[1]), (key[0], None), (None, key[1]), (None, None))
+        values: list[Decimal | None] = []
+        sources: dict[str, dict[str, Any]] = {}
+        since = row.since
+        for i, name in enumerate(FIELDS):
+            stated = row.stated[i]
+            if stated is not None:
+                values.append(stated)
+                sources[name] = {"from": "schedule", "seq": row.seq, "instrument": row.label}
+                continue
+            found: Terms | None = None
+            for scope in scopes:
+                slot = self.by_scope.get(scope)
+                if slot is not None and name in slot:
+                    found = slot[name]
+                    break
+            if found is None:
+                values.append(None)
+                if name != "aggregate_fee":
+                    sources[name] = {"from": None}
+                continue
+            values.append(found.rates[name])
+            since = max(since, found.effective)
+            sources[name] = {
+                "from": "terms",
+                "seq": found.seq,
+                "effective": found.effective.isoformat(),
+                "source": found.source,
+            }
+        if values[2] is None:
+            if values[0] is not None and values[1] is not None:
+                values[2] = values[0] + values[1]
+                sources["aggregate_fee"] = {"from": "derived", "rule": "distribution_fee + service_fee"}
+            else:
+                sources["aggregate_fee"] = {"from": None}
+        return Line(
+            registrant=row.registrant,
+            fund=row.fund,
+            share_class=row.share_class,
+            distribution_fee=values[0],
+            service_fee=values[1],
+            aggregate_fee=values[2],
+            since=since,
+            instrument=row.label,
+            instrument_seq=row.seq,
+            sources=sources,
+            ident=row.ident,
+        )
+
+
+def _default_class(plan: Plan) -> str | None:
+    if plan.share_class and "," not in plan.share_class:
+        return plan.share_class
+    return None
+
+
+class _Sweep:
+    """Walks a plan's history forward in time, one change date at a time."""
+
+    def __init__(self, entries: Iterable[Entry], plan: Plan, start_at_last_replacement: date | None = None):
+        self.plan = plan
+        self.events, self.terms, self.warnings = _plan_entries(entries, plan)
+        self.first_effective = self.events[0].date if self.events else None
+        if start_at_last_replacement is not None:
+            # A full replacement makes what came before irrelevant to the rows in force.
+            day = start_at_last_replacement
+            starts = [
+                i for i, ev in enumerate(self.events) if ev.date <= day and _replaces(ev.entry.instrument)
+            ]
+            if starts:
+                self.events = self.events[starts[-1] :]
+        self.fold = _Fold(_default_class(plan))
+        self.i = 0
+        self.applied: list[str] = []
+        self.day: date | None = None
+
+    def next_date(self) -> date | None:
+        candidates = [d for d in (self.fold.next_pending(),) if d is not None]
+        if self.i < len(self.events):
+            candidates.append(self.events[self.i].date)
+        return min(candidates) if candidates else None
+
+    def step(self) -> date:
+        """Apply everything effective on the next change date; return that date."""
+        day = self.next_date()
+        assert day is not None
+        self.fold.activate(day)
+        while self.i < len(self.events) and self.events[self.i].date == day:
+            ev = self.events[self.i]
+            self.fold.apply(ev)
+            self.applied.append(ev.label)
+            self.i += 1
+        self.day = day
+        return day
+
+    def advance_to(self, day: date) -> None:
+        while (nxt := self.next_date()) is not None and nxt <= day:
+            self.step()
+
+    def rates(self, day: date) -> _Rates:
+        return _Rates([t for t in self.terms if t.effective <= day])
+
+    def terms_dates(self) -> list[date]:
+        return sorted({t.effective for t in self.terms})
+
+    def lines(self, day: date) -> tuple[Line, ...]:
+        rates = self.rates(day)
+        return tuple(rates.line(row) for row in self.fold.rows.values())
+
+
+def plan_state(entries: Iterable[Entry], plan: Plan, as_of: date) -> PlanState:
+    """The schedule in force on `as_of` (given the entries known), rates resolved."""
+    sweep = _Sweep(entries, plan, start_at_last_replacement=as_of)
+    sweep.advance_to(as_of)
+    rows = sorted(sweep.lines(as_of), key=lambda r: (fold(r.registrant or ""), r.key))
+    return PlanState(
+        plan, as_of, tuple(rows), tuple(sweep.applied), sweep.first_effective, tuple(sweep.warnings)
+    )
+
+
+def schedule_rows(entries: Iterable[Entry], plan: Plan, as_of: date) -> list[dict[str, Any]]:
+    """The `rows` of `distplan schedule --json`."""
+    return [line.to_json() for line in plan_state(entries, plan, as_of).rows]
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+def _content(line: Line) -> dict[str, Any]:
+    return {
+        "registrant": fold(line.registrant or ""),
+        "fund": fold(line.fund),
+        "share_class": _class_key(line.share_class or ""),
+        **{f: getattr(line, f) for f in FIELDS},
+    }
+
+
+def _shown(line: Line) -> dict[str, Any]:
+    return {"registrant": line.registrant, "fund": line.fund, "share_class": line.share_class, **line.rates()}
+
+
+def diff(entries: Iterable[Entry], plan: Plan, from_date: date, to_date: date) -> dict[str, Any]:
+    """Rows added, removed and changed between two dates. Names compare folded (case,
+    punctuation, spacing); a renamed registrant or fund is a change, not remove + add."""
+    sweep = _Sweep(entries, plan)
+    first, second = sorted((from_date, to_date))
+    sweep.advance_to(first)
+    before = {line.ident: line for line in sweep.lines(first)}
+    sweep.advance_to(second)
+    after = {line.ident: line for line in sweep.lines(second)}
+    if from_date > to_date:
+        before, after = after, before
+    added = [after[k].to_json() for k in after if k not in before]
+    removed = [before[k].to_json() for k in before if k not in after]
+    changed = []
+    for k in after:
+        if k not in before:
+            continue
+        old, new = _content(before[k]), _content(after[k])
+        fields = [f for f in old if old[f] != new[f]]
+        if fields:
+            changed.append(
+                {
+                    "fund": after[k].fund,
+                    "share_class": after[k].share_class,
+                    "fields": fields,
+                    "from": {f: _shown(before[k])[f] for f in fields},
+                    "to": {f: _shown(after[k])[f] for f in fields},
+                    "instrument": after[k].instrument,
+                }
+            )
+    order: Callable[[dict[str, Any]], tuple[str, str]] = lambda r: (fold(r["fund"]), r["share_class"] or "")  # noqa: E731
+    return {
+        "from": from_date.isoformat(),
+        "to": to_date.isoformat(),
+        "added": sorted(added, key=order),
+        "removed": sorted(removed, key=order),
+        "changed": sorted(changed, key=order),
+    }
+
+
+# --- periods: coverage and timeline ---------------------------------------------------------
+
+
+def _signature(line: Line) -> tuple[Any, ...]:
+    return (
+        fold(line.registrant or ""),
+        fold(line.fund),
+        line.distribution_fee,
+        line.service_fee,
+        line.aggregate_fee,
+        line.instrument_seq,
+    )
+
+
+def _periods(entries: Iterable[Entry], plan: Plan) -> list[tuple[Key, Line, date, date | None]]:
+    """Every maximal stretch over which a row's registrant, name, rates and instrument hold."""
+    sweep = _Sweep(entries, plan)
+    terms_days = sweep.terms_dates()
+    open_: dict[Key, tuple[Line, date]] = {}
+    out: list[tuple[Key, Line, date, date | None]] = []
+    while True:
+        nxt = sweep.next_date()
+        nxt_terms = next((d for d in terms_days if sweep.day is None or d > sweep.day), None)
+        if nxt is None and nxt_terms is None:
+            break
+        if nxt is None or (nxt_terms is not None and nxt_terms < nxt):
+            day, dirty_all = nxt_terms, True
+            assert day is not None
+            sweep.day = day
+        else:
+            sweep.fold.touched = set()
+            day = sweep.step()
+            dirty_all = day in terms_days
+        rates = sweep.rates(day)
+        live = {row.ident: row for row in sweep.fold.rows.values()}
+        if dirty_all:
+            check = set(open_) | set(live)
+        else:
+            touched_idents = {sweep.fold.rows[k].ident for k in sweep.fold.touched if k in sweep.fold.rows}
+            gone = {i for i in open_ if i not in live}
+            check = touched_idents | gone
+        for ident in check:
+            row = live.get(ident)
+            line = rates.line(row) if row is not None else None
+            current = open_.get(ident)
+            if current is not None and line is not None and _signature(current[0]) == _signature(line):
+                continue
+            if current is not None:
+                out.append((ident, current[0], current[1], day))
+                del open_[ident]
+            if line is not None:
+                open_[ident] = (line, day)
+    for ident, (line, start) in open_.items():
+        out.append((ident, line, start, None))
+    out.sort(key=lambda p: (p[0], p[2]))
+    return out
+
+
+def coverage(entries: Iterable[Entry], plan: Plan) -> list[CoveragePeriod]:
+    """One period per maximal stretch where a covered fund-class's registrant, rates (row
+    rates, else plan terms) and instrument are constant. Half-open; `end` None when open."""
+    return [
+        CoveragePeriod(
+            plan=plan.label,
+            registrant=line.registrant,
+            fund=line.fund,
+            share_class=line.share_class,
+            start=start,
+            end=end,
+            rate_distribution=line.distribution_fee,
+            rate_service=line.service_fee,
+            rate_aggregate=line.aggregate_fee,
+            instrument=line.instrument,
+        )
+        for _, line, start, end in _periods(entries, plan)
+    ]
+
+
+def merge(periods: Iterable[tuple[date, date | None]]) -> list[tuple[date, date | None]]:
+    """Union of half-open periods; touching periods join."""
+    out: list[tuple[date, date | None]] = []
+    for start, end in sorted(periods, key=lambda p: p[0]):
+        if out and (out[-1][1] is None or start <= out[-1][1]):
+            last_start, last_end = out[-1]
+            joined = None if last_end is None or end is None else max(last_end, end)
+            out[-1] = (last_start, joined)
+        else:
+            out.append((start, end))
+    return out
+
+
+def timeline(
+    entries: Iterable[Entry], plan: Plan, fund: str, share_class: str | None = None
+) -> dict[str, Any]:
+    """A fund's periods under the plan (split at every change) and its merged coverage."""
+    periods = _periods(entries, plan)
+    want = fold(fund)
+    names = {fold(line.fund) for _, line, _, _ in periods}
+    if want not in names:
+        close = sorted({line.fund for _, line, _, _ in periods if want in fold(line.fund)})
+        if len(close) == 1:
+            want = fold(close[0])
+        elif close:
+            raise InputError(f"fund {fund!r}: matches several funds ({'; '.join(close)}); give the full name")
+        else:
+            raise InputError(f"fund {fund!r}: not in any schedule of plan {plan.id} ({plan.label})")
+    idents = {ident for ident, line, _, _ in periods if fold(line.fund) == want}
+    if share_class is not None:
+        ck = _class_key(share_class)
+        idents = {i for i in idents if i[1] == ck}
+        if not idents:
+            raise InputError(f"fund {fund!r}: no class {share_class!r} in plan {plan.id}")
+    chosen = [(line, start, end) for ident, line, start, end in periods if ident in idents]
+    chosen.sort(key=lambda p: (p[1], p[0].share_class or ""))
+    shown = next((line.fund for line, _, _ in reversed(chosen)), fund)
+    return {
+        "fund": shown,
+        "share_class": share_class,
+        "plan": plan.to_json(),
+        "coverage": [
+            {"start": s.isoformat(), "end": e.isoformat() if e else None}
+            for s, e in merge((s, e) for _, s, e in chosen)
+        ],
+        "periods": [
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat() if end else None,
+                "registrant": line.registrant,
+                "fund": line.fund,
+                "share_class": line.share_class,
+                "rates": line.rates(),
+                "instrument": line.instrument,
+            }
+            for line, start, end in chosen
+        ],
+    }
+
+
+# --- the instrument history -----------------------------------------------------------------
+
+
+def history(entries: Iterable[Entry], plan: Plan, as_of: date) -> list[HistoryItem]:
+    """The plan's instruments and terms in effective order, each in force, superseded,
+    pending (effective after `as_of`) or void."""
+    entries = list(entries)
+    voids = {e.target_seq: e for e in entries if e.kind == KIND_VOID}
+    state = plan_state(entries, plan, as_of)
+    used_instruments = {line.instrument_seq for line in state.rows}
+    used_terms = {s["seq"] for line in state.rows for s in line.sources.values() if s.get("from") == "terms"}
+    events, _, _ = _plan_entries(entries, plan)
+    last_schedule = max(
+        (ev.entry.seq for ev in events if ev.date <= as_of and _schedule_ops(ev.entry.instrument)),
+        default=None,
+    )
+    items: list[HistoryItem] = []
+    for e in entries:
+        if e.plan_id != plan.id or e.kind not in (KIND_INSTRUMENT, KIND_TERMS):
+            continue
+        if e.kind == KIND_INSTRUMENT:
+            label = instrument_label(e)
+            changes_schedule = bool(_schedule_ops(e.instrument))
+            in_force = e.seq in used_instruments or e.seq == last_schedule or not changes_schedule
+        else:
+            t = _terms(e)
+            label = f"terms (seq {e.seq}): " + ", ".join(
+                f"{k.split('_')[0]} {v}%" for k, v in (t.rates.items() if t else [])
+            )
+            in_force = e.seq in used_terms or not state.rows
+        if e.seq in voids:
+            status, note = "void", f"voided by entry {voids[e.seq].seq}: {voids[e.seq].payload.get('reason')}"
+        elif e.effective_date is None or e.effective_date > as_of:
+            status, note = "pending", None
+        else:
+            status, note = ("in force" if in_force else "superseded"), None
+        items.append(
+            HistoryItem(e.seq, e.kind, label, e.effective_date, e.recorded_at.isoformat(), status, note)
+        )
+    items.sort(key=lambda it: (it.effective_date or date.max, it.seq))
+    return items

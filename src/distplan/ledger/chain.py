@@ -1,0 +1,65 @@
+"""The hash chain: canonical JSON and the hash of one entry.
+
+An entry's hash covers every stored field (the payload text itself, the source text through
+its sha256) and the previous entry's hash, so editing or deleting any stored entry breaks the
+chain at that entry or the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per value: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def utc(moment: datetime) -> datetime:
+    """Timezone-aware UTC; a naive value (as SQLite returns them) is taken to be UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def timestamp_text(moment: datetime) -> str:
+    return utc(moment).isoformat(timespec="microseconds")
+
+
+def entry_hash(
+    *,
+    seq: int,
+    kind: str,
+    plan_id: int | None,
+    effective_date: date | None,
+    recorded_at: datetime,
+    payload: str,
+    source_sha256: str | None,
+    source_text: str | None,
+    target_seq: int | None,
+    prev_hash: str,
+) -> str:
+    material = canonical_json(
+        {
+            "seq": seq,
+            "kind": kind,
+            "plan_id": plan_id,
+            "effective_date": effective_date.isoformat() if effective_date else None,
+            "recorded_at": timestamp_text(recorded_at),
+            "payload": payload,
+            "source_sha256": source_sha256,
+            "source_text_sha256": sha256_text(source_text) if source_text is not None else None,
+            "target_seq": target_seq,
+            "prev_hash": prev_hash,
+        }
+    )
+    return sha256_text(material)

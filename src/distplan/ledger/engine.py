@@ -1,0 +1,135 @@
+"""Database connections: engines for SQLite and PostgreSQL, write locking, migrations.
+
+Writers serialise on one lock so `seq` stays gapless and each entry's `prev_hash` is the
+real head: SQLite takes the database write lock at BEGIN (BEGIN IMMEDIATE, with a busy
+timeout so a second process waits instead of failing); PostgreSQL takes a transaction-scoped
+advisory lock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from distplan.errors import InputError
+
+DEFAULT_URL = "sqlite:///./distplan.db"
+ENV_URL = "DISTPLAN_DATABASE_URL"
+_WRITE = "distplan_write"
+_PG_LOCK_KEY = 0x12B1  # "12b-1": one advisory lock for every distplan writer
+_MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 120
+
+
+def resolve_url(url: str | None) -> str:
+    return url or os.environ.get(ENV_URL) or DEFAULT_URL
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(f"--db {url!r}: not a database URL (e.g. sqlite:///./distplan.db)") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InputError(f"--db {display_url(url)}: only sqlite and postgresql databases are supported")
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(url)
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InputError(f"--db {display_url(url)}: {exc}") from None
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:" and not Path(database).parent.exists():
+        raise InputError(f"--db {url}: directory {Path(database).parent} does not exist")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    # pysqlite's own transaction handling cannot BEGIN IMMEDIATE; take it over (SQLAlchemy's
+    # documented recipe) and choose the BEGIN per connection.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction holding the writers' lock; commits on success, rolls back on error."""
+    with engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        yield conn
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+def _alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config(str(_MIGRATIONS / "alembic.ini"))
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("version_locations", str(_MIGRATIONS / "versions"))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(
+        str(_MIGRATIONS), version_locations=[str(_MIGRATIONS / "versions")]
+    ).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision; a no-op when it is already there. Runs under
+    the writers' lock so two processes opening a new database do not both create it."""
+    from alembic import command
+
+    head = head_revision()
+    with read_transaction(engine) as conn:
+        if current_revision(conn) == head:
+            return
+    with write_transaction(engine) as conn:
+        if current_revision(conn) != head:
+            command.upgrade(_alembic_config(conn), "head")

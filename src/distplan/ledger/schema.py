@@ -1,0 +1,45 @@
+"""Table definitions (SQLAlchemy Core). The Alembic migrations create them; keep in step."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("title", Text, nullable=False),
+    Column("share_class", Text, nullable=True),
+    Column("key", Text, nullable=False, unique=True),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    # Assigned by the store under a lock: gapless 1..n, never from a sequence.
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=True),
+    Column("effective_date", Date, nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("payload", Text, nullable=False),
+    # sha256 of the payload without its source path: idempotency for JSON input.
+    Column("payload_sha256", String(64), nullable=False),
+    Column("source_sha256", String(64), nullable=True),
+    Column("source_text", Text, nullable=True),
+    Column("target_seq", Integer, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

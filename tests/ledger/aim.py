@@ -1,0 +1,52 @@
+"""The three AIM Investor Class amendments as test inputs: the real filings, and instrument
+JSON built from their gold labels (for when the extractor cannot read a file yet)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+AIM_DIR = ROOT / "examples" / "aim"
+GOLD_DIR = ROOT / "tests" / "corpus" / "documents"
+NAMES = (
+    "aim-investor-amend2-2003-11-03",
+    "aim-investor-amend3-2003-11-20",
+    "aim-investor-amend4-2003-11-24",
+)
+PLAN_TITLE = "Amended and Restated Master Plan and Agreement of Distribution (Investor Class Shares)"
+
+
+def text_paths() -> list[Path]:
+    return [AIM_DIR / f"{name}.txt" for name in NAMES]
+
+
+def gold_instrument_json(name: str) -> dict[str, Any]:
+    """`distplan extract`-format JSON for one amendment, from its hand-made gold label."""
+    gold = json.loads((GOLD_DIR / f"{name}.json").read_text())
+    text_path = AIM_DIR / f"{name}.txt"
+    number = gold["amendment_number"]
+    return {
+        "source": {"path": str(text_path), "sha256": hashlib.sha256(text_path.read_bytes()).hexdigest()},
+        "kind": gold["kind"],
+        "title": f"Amendment No. {number} to the {PLAN_TITLE}",
+        "amendment_number": number,
+        "plan": {"title": PLAN_TITLE, "share_classes": gold["share_classes"], "dated": "2003-07-01"},
+        "effective_date": gold["effective_date"],
+        "dated": gold["effective_date"],
+        "operations": [],
+        "schedule": {"label": "Schedule A", "replaces_entirely": True, "rows": gold["rows"], "lines": None},
+        "signatories": [],
+        "diagnostics": [],
+    }
+
+
+def write_gold_json(directory: Path) -> list[Path]:
+    out = []
+    for name in NAMES:
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(gold_instrument_json(name), indent=2))
+        out.append(path)
+    return out
