@@ -234,6 +234,19 @@ def _tokens(doc: Document) -> list[Tok]:
     for row, line in enumerate(doc.lines):
         for i, cell in enumerate(line.cells):
             toks.append(_classify(cell.text, line, i, row))
+        # A line of values is a data row: its leading cell is a fund name even if it reads "Fund".
+        if len(line.cells) > 1 and any(t.kind in ("rate", "none") for t in toks[len(toks) - len(line.cells) + 1 :]):
+            lead = toks[-len(line.cells)]
+            if lead.kind == "header":
+                lead.kind, lead.fields = "fund", ()
+        # Several classes side by side are column headers of a fund x class matrix.
+        line_toks = toks[len(toks) - len(line.cells) :]
+        if sum(t.kind == "class" for t in line_toks) >= 2 and all(
+            t.kind in ("class", "header", "pct") for t in line_toks[1:]
+        ):
+            for t in line_toks:
+                if t.kind == "class":
+                    t.kind, t.fields = "header", (f"class:{t.classes[0]}",)
         # A name leading a line of column headers is the fund column's header (and maybe a registrant).
         if len(line.cells) > 1 and toks[-len(line.cells)].kind in ("name", "registrant", "fund"):
             rest = toks[len(toks) - len(line.cells) + 1 :]
@@ -262,6 +275,7 @@ class _Row:
     effective: date | None = None
     filled: int = 0  # value columns consumed
     section_class: str | None = None  # the class heading the row sits under
+    class_fees: dict[str, Decimal] = field(default_factory=dict)  # fund x class matrix cells
 
     def has_values(self) -> bool:
         return self.filled > 0
@@ -306,7 +320,13 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
 
     def close() -> None:
         nonlocal row
-        if row is not None:
+        if row is not None and row.class_fees:
+            for cls, value in row.class_fees.items():
+                out.rows.append(
+                    _Row(row.fund, row.registrant, cls, row.first, row.last, {"aggregate": value}, row.effective)
+                )
+            out.last_line = row.last
+        elif row is not None:
             row.share_class = row.share_class or row.section_class
             out.rows.append(row)
             out.last_line = row.last
@@ -315,7 +335,11 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
     def end_zone() -> None:
         nonlocal zone, columns, header_seen, has_fund_col
         if zone is not None:
+            class_cols = [f for f in zone if f.startswith("class:")]
             specific = [f for f in zone if f in ("distribution", "service", "aggregate", "effective_date", "other")]
+            if class_cols:
+                # A fund x class matrix: one rate per class column (its fee type is the aggregate).
+                specific = class_cols + [f for f in specific if f in ("effective_date", "other")]
             if "fee" in zone and not any(f in ("distribution", "service", "aggregate") for f in specific):
                 specific = [("aggregate" if f == "fee" else f) for f in zone if f in ("fee", "effective_date", "other")]
             dedup: list[str] = []
@@ -391,6 +415,12 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
                 section_class = c
             last_kind = t.kind
             continue
+        if t.kind == "class" and zone is not None and not any(
+            f in ("distribution", "service", "aggregate", "fee") for f in zone
+        ):
+            zone.append(f"class:{t.classes[0]}")
+            last_kind = "header"
+            continue
         end_zone()
         if t.kind in ("fund", "name"):
             nxt = _next_meaningful(toks, i)
@@ -400,6 +430,19 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
                 or t.kind == "name" and header_seen and has_fund_col and len(_words(t.text)) >= 2
                 or t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS
             )
+            if (
+                row is not None
+                and not row.has_values()
+                and not row.class_fees
+                and t.row == toks[i - 1].row + 1
+                and toks[i - 1].kind in ("fund", "name")
+                and not re.search(r"\b(fund|portfolio|etf|trust)\s*$", row.fund, re.I)
+                and len(_words(t.text)) <= 4
+            ):
+                # A fund name wrapped onto the next line ("Zeta International Equity" / "Fund").
+                row.fund, row.last = f"{row.fund} {t.text}", t.line
+                last_kind = t.kind
+                continue
             if fund_position:
                 close()
                 name, cls = t.text, None
@@ -444,6 +487,11 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
                         row.share_class = c
                     if c not in out.classes_seen:
                         out.classes_seen.append(c)
+            elif column is not None and column.startswith("class:") and t.kind in ("rate", "none"):
+                if t.rate is not None:
+                    row.class_fees[column[6:]] = t.rate
+                if column[6:] not in out.classes_seen:
+                    out.classes_seen.append(column[6:])
             elif column == "effective_date" and t.kind == "date":
                 row.effective = t.day
             elif column is None:

@@ -1,0 +1,5 @@
+"""`python -m distplan` runs the CLI."""
+
+from distplan.cli import main
+
+main()
