@@ -288,16 +288,33 @@ def warnings(entries: Iterable[Entry], plan: Plan) -> list[str]:
 
 
 def _schedule_ops(inst: Instrument) -> list[Operation]:
-    """The instrument's operations; a bare schedule counts as a replacement (or additions)."""
+    """The instrument's operations; a bare schedule counts as a replacement (or additions).
+    A schedule operation that carries no rows of its own (`{"op": "replace_schedule",
+    "target": "Schedule A"}`) takes the instrument's schedule rows."""
     ops = list(inst.operations)
+    if inst.schedule is not None:
+        ops = [
+            replace(op, rows=inst.schedule.rows)
+            if op.op in ("replace_schedule", "add_rows") and not op.rows
+            else op
+            for op in ops
+        ]
     if inst.schedule is not None and not any(op.op in _SCHEDULE_OPS for op in ops):
         replaces = inst.schedule.replaces_entirely or inst.kind in ("plan", "schedule")
         ops.insert(0, Operation("replace_schedule" if replaces else "add_rows", rows=inst.schedule.rows))
     return ops
 
 
-def _replaces(inst: Instrument) -> bool:
-    return any(op.op == "replace_schedule" for op in _schedule_ops(inst))
+def _entry_ops(entry: Entry) -> list[Operation]:
+    """`_schedule_ops` of a recorded instrument, worked out once per (immutable) entry."""
+    cached = entry.__dict__.get("_history_ops")
+    if cached is None:
+        cached = entry.__dict__["_history_ops"] = _schedule_ops(entry.instrument)
+    return cached
+
+
+def _replaces(entry: Entry) -> bool:
+    return any(op.op == "replace_schedule" for op in _entry_ops(entry))
 
 
 class _Fold:
@@ -351,7 +368,7 @@ class _Fold:
         return min((p[0] for p in self.pending), default=None)
 
     def apply(self, ev: _Event) -> None:
-        for op in _schedule_ops(ev.entry.instrument):
+        for op in _entry_ops(ev.entry):
             getattr(self, "_op_" + op.op, self._op_other)(op, ev)
 
     def _op_replace_schedule(self, op: Operation, ev: _Event) -> None:
@@ -504,9 +521,7 @@ class _Sweep:
         if start_at_last_replacement is not None:
             # A full replacement makes what came before irrelevant to the rows in force.
             day = start_at_last_replacement
-            starts = [
-                i for i, ev in enumerate(self.events) if ev.date <= day and _replaces(ev.entry.instrument)
-            ]
+            starts = [i for i, ev in enumerate(self.events) if ev.date <= day and _replaces(ev.entry)]
             if starts:
                 self.events = self.events[starts[-1] :]
         self.fold = _Fold(_default_class(plan))
@@ -769,17 +784,16 @@ def history(entries: Iterable[Entry], plan: Plan, as_of: date) -> list[HistoryIt
     used_instruments = {line.instrument_seq for line in state.rows}
     used_terms = {s["seq"] for line in state.rows for s in line.sources.values() if s.get("from") == "terms"}
     events, _, _ = _plan_entries(entries, plan)
-    last_schedule = max(
-        (ev.entry.seq for ev in events if ev.date <= as_of and _schedule_ops(ev.entry.instrument)),
-        default=None,
-    )
+    # The latest schedule-changing instrument stays "in force" even if it removed every row.
+    changing = [ev.entry.seq for ev in events if ev.date <= as_of and _entry_ops(ev.entry)]
+    last_schedule = changing[-1] if changing else None
     items: list[HistoryItem] = []
     for e in entries:
         if e.plan_id != plan.id or e.kind not in (KIND_INSTRUMENT, KIND_TERMS):
             continue
         if e.kind == KIND_INSTRUMENT:
             label = instrument_label(e)
-            changes_schedule = bool(_schedule_ops(e.instrument))
+            changes_schedule = bool(_entry_ops(e))
             in_force = e.seq in used_instruments or e.seq == last_schedule or not changes_schedule
         else:
             t = _terms(e)
