@@ -1,0 +1,176 @@
+"""Coverage periods as the fee engine sees them: which fund-class accrues at which rates when.
+
+The history stage produces `CoveragePeriod` records; the engine accepts any object with the same
+attributes (`CoverageLike`), so it can be driven from a ledger, from gold labels or from tests.
+Here they are validated, their rates resolved into the two accrued components, clipped to the
+accrual range and numbered (`period_id`, and `fc_id` per folded fund-class key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from distplan.errors import InputError
+from distplan.model import Diagnostic, fold_name
+
+# Rates are percent per annum; ten decimal places is what the engine's DECIMAL(38, 10) holds.
+RATE_SCALE = 10
+MAX_RATE = Decimal("100")
+
+
+class CoverageLike(Protocol):
+    """What the engine reads from a coverage period (history.CoveragePeriod has these)."""
+
+    @property
+    def plan(self) -> str: ...
+    @property
+    def registrant(self) -> str | None: ...
+    @property
+    def fund(self) -> str: ...
+    @property
+    def share_class(self) -> str | None: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date | None: ...
+    @property
+    def rate_distribution(self) -> Decimal | None: ...
+    @property
+    def rate_service(self) -> Decimal | None: ...
+    @property
+    def rate_aggregate(self) -> Decimal | None: ...
+    @property
+    def instrument(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A plain CoveragePeriod-shaped record, for callers without the history stage."""
+
+    plan: str
+    registrant: str | None
+    fund: str
+    share_class: str | None
+    start: date
+    end: date | None
+    rate_distribution: Decimal | None
+    rate_service: Decimal | None
+    rate_aggregate: Decimal | None
+    instrument: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """One coverage period clipped to the accrual range, rates resolved."""
+
+    period_id: int
+    fc_id: int
+    plan: str
+    registrant: str | None
+    fund: str
+    share_class: str | None
+    start: date
+    end: date  # exclusive, never open: clipped to the range
+    rate_distribution: Decimal
+    rate_service: Decimal
+    instrument: str
+
+
+def fc_key(fund: str, share_class: str | None) -> tuple[str, str]:
+    """Identity of a fund-class: folded fund name and folded class ('' when none)."""
+    return (fold_name(fund), fold_name(share_class or ""))
+
+
+def label(fund: str, share_class: str | None) -> str:
+    return f"{fund} ({share_class})" if share_class else fund
+
+
+def _check_rate(value: Decimal | None, what: str, where: str) -> Decimal | None:
+    if value is None:
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0 or value > MAX_RATE:
+        raise InputError(f"{where}: {what} rate {value!r} is not a percentage between 0 and 100")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > RATE_SCALE:
+        raise InputError(f"{where}: {what} rate {value} has more than {RATE_SCALE} decimal places")
+    return value
+
+
+def resolve_rates(cov: CoverageLike) -> tuple[Decimal, Decimal, Diagnostic | None]:
+    """(distribution, service, warning). A missing component is 0 when the other is known; when
+    only the aggregate is known it is accrued as distribution, with a warning saying so."""
+    where = f"coverage of {label(cov.fund, cov.share_class)} from {cov.start} ({cov.instrument})"
+    dist = _check_rate(cov.rate_distribution, "distribution", where)
+    serv = _check_rate(cov.rate_service, "service", where)
+    agg = _check_rate(cov.rate_aggregate, "aggregate", where)
+    if dist is None and serv is None:
+        if agg is None:
+            raise InputError(f"{where}: no rate is known (record the plan terms' rates)")
+        warning = Diagnostic(
+            "warning",
+            f"{where}: only the aggregate rate {agg}% is known; accrued as the distribution component",
+        )
+        return agg, Decimal(0), warning
+    return dist or Decimal(0), serv or Decimal(0), None
+
+
+@dataclass(frozen=True)
+class ResolvedCoverage:
+    periods: tuple[Period, ...]
+    # Every fund-class key the plan ever covered (not only in range) -> fc_id.
+    keys: dict[tuple[str, str], int]
+    warnings: tuple[Diagnostic, ...]
+
+
+def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> ResolvedCoverage:
+    """Validate and number coverage periods, clipping them to `[start, end)`.
+
+    Periods of one fund-class must not overlap: two rates for one day would double-charge."""
+    items: Sequence[CoverageLike] = list(coverage)
+    keys: dict[tuple[str, str], int] = {}
+    periods: list[Period] = []
+    warnings: list[Diagnostic] = []
+    seen_warnings: set[str] = set()
+    by_key: dict[int, list[CoverageLike]] = {}
+    for cov in items:
+        if cov.end is not None and cov.end < cov.start:
+            raise InputError(f"coverage of {label(cov.fund, cov.share_class)}: ends before it starts")
+        fc_id = keys.setdefault(fc_key(cov.fund, cov.share_class), len(keys))
+        by_key.setdefault(fc_id, []).append(cov)
+    for fc_id, group in by_key.items():
+        group.sort(key=lambda c: c.start)
+        for prev, cur in zip(group, group[1:], strict=False):
+            if prev.end is None or prev.end > cur.start:
+                raise InputError(
+                    f"coverage of {label(cur.fund, cur.share_class)}: periods from {prev.start} and "
+                    f"{cur.start} overlap"
+                )
+        for cov in group:
+            lo = max(cov.start, start)
+            hi = end if cov.end is None else min(cov.end, end)
+            if hi <= lo:
+                continue
+            dist, serv, warning = resolve_rates(cov)
+            if warning is not None and warning.message not in seen_warnings:
+                seen_warnings.add(warning.message)
+                warnings.append(warning)
+            periods.append(
+                Period(
+                    period_id=len(periods),
+                    fc_id=fc_id,
+                    plan=cov.plan,
+                    registrant=cov.registrant,
+                    fund=cov.fund,
+                    share_class=cov.share_class,
+                    start=lo,
+                    end=hi,
+                    rate_distribution=dist,
+                    rate_service=serv,
+                    instrument=cov.instrument,
+                )
+            )
+    return ResolvedCoverage(tuple(periods), keys, tuple(warnings))

@@ -1,0 +1,138 @@
+"""The two execution engines behind one set of Ibis expressions: DuckDB (embedded, the default)
+and PySpark (`local[*]` or a cluster). Only connection set-up and file output differ here;
+everything computed is an Ibis expression in `expressions.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import pyarrow as pa
+from ibis.expr.types import Table
+
+from distplan.errors import InputError
+
+EngineName = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+
+class Engine:
+    """An Ibis backend plus the few operations that are engine-specific (file output)."""
+
+    def __init__(self, name: EngineName, con: Any, session: Any = None) -> None:
+        self.name = name
+        self.con = con
+        self.session = session
+        self._views = 0
+
+    @classmethod
+    def duckdb(cls, *, threads: int | None = None, memory_limit: str | None = None) -> Engine:
+        con = ibis.duckdb.connect()
+        # Insertion order is not needed (we sort where it matters); dropping it lets DuckDB stream.
+        con.raw_sql("SET preserve_insertion_order = false")
+        if threads:
+            con.raw_sql(f"SET threads = {int(threads)}")
+        if memory_limit:
+            con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+        return cls("duckdb", con)
+
+    @classmethod
+    def spark(cls, master: str = "local[*]") -> Engine:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:  # pragma: no cover - pyspark is a pinned extra
+            raise InputError("--engine spark needs pyspark (pip install 'distplan[spark]')") from exc
+        session = (
+            SparkSession.builder.master(master)
+            .appName("distplan-fees")
+            # Exact decimals: never trade scale for precision; overflow is an error, not NULL.
+            .config("spark.sql.decimalOperations.allowPrecisionLoss", "false")
+            .config("spark.sql.ansi.enabled", "true")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        return cls("spark", ibis.pyspark.connect(session), session)
+
+    @classmethod
+    def open(cls, name: str, *, spark_master: str = "local[*]") -> Engine:
+        if name == "duckdb":
+            return cls.duckdb()
+        if name == "spark":
+            return cls.spark(spark_master)
+        raise InputError(f"--engine: expected one of {', '.join(ENGINES)}, got {name!r}")
+
+    def close(self) -> None:
+        if self.name == "duckdb":
+            self.con.disconnect()
+        # A Spark session is shared by the process (getOrCreate); whoever started it stops it.
+
+    # --- input ---------------------------------------------------------------------------
+
+    def read_parquet(self, path: Path) -> Table:
+        return self.con.read_parquet(str(path))
+
+    # --- output --------------------------------------------------------------------------
+
+    def to_arrow(self, expr: Table) -> pa.Table:
+        return self.con.to_pyarrow(expr)
+
+    def write(self, expr: Table, path: Path) -> None:
+        """Write `expr` to one CSV or Parquet file with the engine itself, atomically: the rows
+        go to a temporary name beside `path`, renamed into place only when complete."""
+        fmt = _format(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            if self.name == "duckdb":
+                tmp.unlink()
+                if fmt == "parquet":
+                    self.con.to_parquet(expr, tmp)
+                else:
+                    self.con.to_csv(expr, tmp)
+            else:
+                self._spark_write(expr, tmp, fmt)
+            tmp.replace(path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def _spark_write(self, expr: Table, target: Path, fmt: str) -> None:
+        self._views += 1
+        view = f"distplan_out_{self._views}"
+        self.con.create_view(view, expr, overwrite=True)
+        outdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            frame = self.session.table(view).coalesce(1)
+            writer = frame.write.mode("overwrite")
+            if fmt == "parquet":
+                writer.parquet(str(outdir))
+            else:
+                writer.option("header", "true").csv(str(outdir))
+            parts = sorted(outdir.glob("part-*"))
+            if len(parts) != 1:
+                raise RuntimeError(f"spark wrote {len(parts)} part files to {outdir}")
+            parts[0].replace(target)
+        finally:
+            shutil.rmtree(outdir, ignore_errors=True)
+            self.con.drop_view(view, force=True)
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return "parquet"
+    if suffix == ".csv":
+        return "csv"
+    raise InputError(f"{path}: output must end in .csv or .parquet")

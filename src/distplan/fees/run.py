@@ -1,0 +1,450 @@
+"""Fee runs: validate the inputs, check NAV completeness, then evaluate the expressions.
+
+A run is: (1) one pass over the NAV names in range, matched to the coverage by folded name
+(funds the plan never covered are reported once each and not used); (2) the payables
+expression, whose per-(period, month) evidence proves one NAV row for every required session;
+(3) only if that proof fails, a look at the failing fund-classes' rows to name the gaps (an
+error, or with `carry_missing` a warning and the last NAV carried) and duplicates (an error).
+Daily rows are then written by the engine; payables come back as an Arrow table.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+from ibis.expr.types import Table
+
+from distplan.errors import InputError
+from distplan.fees import expressions as ex
+from distplan.fees.calendar import Calendar, Granularity, month_index
+from distplan.fees.coverage import CoverageLike, Period, ResolvedCoverage, fc_key, label, resolve
+from distplan.fees.engine import Engine
+from distplan.fees.expressions import ROUNDINGS, Rounding
+from distplan.fees.navsource import Nav, NavSource, open_nav, read_mapping
+from distplan.model import Diagnostic
+
+# Above this the per-row float estimate in `rhe_div` could be off by a unit: $100 trillion.
+MAX_NET_ASSETS = Decimal("1e14")
+_LIST = 8  # how many gaps/funds an error line names before "and N more"
+
+Progress = Callable[[str], None]
+
+PAYABLE_COLUMNS = (
+    "month",
+    "plan",
+    "registrant",
+    "fund",
+    "share_class",
+    "days",
+    "average_net_assets",
+    "fee_distribution",
+    "fee_service",
+    "fee",
+    "due_date",
+    "instruments",
+)
+
+
+@dataclass(frozen=True)
+class FeeOptions:
+    rounding: Rounding = "daily-cents-half-even"
+    carry_missing: bool = False
+    due_days: int = 10
+    mapping: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.rounding not in ROUNDINGS:
+            raise InputError(f"--rounding: expected one of {', '.join(ROUNDINGS)}, got {self.rounding!r}")
+        if self.due_days < 0:
+            raise InputError("--due-days must not be negative")
+
+
+@dataclass(frozen=True)
+class FeeResult:
+    """Payables (one row per month, plan and fund-class) and what the run had to say."""
+
+    table: pa.Table
+    warnings: tuple[Diagnostic, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    rows_written: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+class _Run:
+    def __init__(
+        self,
+        engine: Engine,
+        coverage: Iterable[CoverageLike],
+        nav: NavSource,
+        start: date,
+        end: date,
+        options: FeeOptions,
+        progress: Progress | None,
+    ) -> None:
+        self.engine = engine
+        self.options = options
+        self.progress = progress or _noop
+        self.cal = Calendar.build(start, end)
+        self.cov: ResolvedCoverage = resolve(coverage, start, end)
+        self.warnings: list[Diagnostic] = list(self.cov.warnings)
+        self.progress("reading net assets")
+        self.nav: Nav = open_nav(engine, nav)
+        self.warnings.extend(self.nav.warnings)
+        self.where = self.nav.where
+        self.carried: pa.Table | None = None
+        self._cov_t = ibis.memtable(self._cov_arrow())
+        self._months_t = ibis.memtable(self.cal.month_table(options.due_days))
+        self._names_t = self._match_names()
+
+    # --- small tables --------------------------------------------------------------------
+
+    def _cov_arrow(self) -> pa.Table:
+        ps = self.cov.periods
+        cal = self.cal
+        return pa.table(
+            {
+                "period_id": pa.array([p.period_id for p in ps], pa.int64()),
+                "cov_fc": pa.array([p.fc_id for p in ps], pa.int64()),
+                "plan": pa.array([p.plan for p in ps], pa.string()),
+                "registrant": pa.array([p.registrant for p in ps], pa.string()),
+                "fund": pa.array([p.fund for p in ps], pa.string()),
+                "share_class": pa.array([p.share_class for p in ps], pa.string()),
+                "p_start": pa.array([cal.ordinal(p.start) for p in ps], pa.int64()),
+                "p_end": pa.array([cal.ordinal(p.end) for p in ps], pa.int64()),
+                "p_k_lo": pa.array([cal.idx_le(p.start) for p in ps], pa.int64()),
+                "p_k_hi": pa.array([cal.idx_lt(p.end) for p in ps], pa.int64()),
+                "rate_d": pa.array([p.rate_distribution for p in ps], pa.decimal128(38, 10)),
+                "rate_s": pa.array([p.rate_service for p in ps], pa.decimal128(38, 10)),
+                "instrument": pa.array([p.instrument for p in ps], pa.string()),
+            }
+        )
+
+    def _segments(self, granularity: Granularity) -> Table:
+        return ibis.memtable(self.cal.segment_table(granularity))
+
+    def _in_range(self, t: Table) -> Table:
+        return t.filter((t.date >= self.cal.sessions[0]) & (t.date < self.cal.end))
+
+    # --- names ---------------------------------------------------------------------------
+
+    def _match_names(self) -> Table:
+        """Match NAV (fund, share_class) pairs to covered fund-classes; report the rest."""
+        self.progress("matching funds")
+        t = self.nav.table
+        sessions = ibis.memtable(pa.table({"s": pa.array(self.cal.sessions, pa.date32())}))
+        scope = t.filter(t.date.isnull() | ((t.date >= self.cal.sessions[0]) & (t.date < self.cal.end)))
+        names = self.engine.to_arrow(
+            scope.group_by(["fund", "share_class"]).aggregate(
+                rows=scope.count().cast("int64"),
+                null_dates=scope.date.isnull().cast("int64").sum().cast("int64"),
+                null_na=scope.net_assets.isnull().cast("int64").sum().cast("int64"),
+                min_na=scope.net_assets.min(),
+                max_na=scope.net_assets.max(),
+                off_days=(~scope.date.isin(sessions.s)).cast("int64").sum().cast("int64"),
+            )
+        ).to_pylist()
+        mapping = read_mapping(self.options.mapping) if self.options.mapping else {}
+        matched: dict[str, list[object]] = {"nav_fund": [], "nav_class": [], "fc_id": []}
+        unmatched: dict[str, set[str]] = {}
+        off_days = 0
+        for row in names:
+            fund, share_class = row["fund"], row["share_class"]
+            if fund is None:
+                raise InputError(f"{self.where}: {row['rows']} row(s) have no fund")
+            if row["null_dates"]:
+                raise InputError(f"{self.where}: {row['null_dates']} row(s) of {fund!r} have no date")
+            if row["null_na"]:
+                raise InputError(f"{self.where}: {row['null_na']} row(s) of {fund!r} have no net_assets")
+            if row["min_na"] is not None and row["min_na"] < 0:
+                raise InputError(f"{self.where}: negative net_assets {row['min_na']} for {fund!r}")
+            if row["max_na"] is not None and row["max_na"] >= MAX_NET_ASSETS:
+                raise InputError(
+                    f"{self.where}: net_assets {row['max_na']} for {fund!r} is beyond the supported "
+                    f"{MAX_NET_ASSETS:,.0f}"
+                )
+            mapped = mapping.get(fund.strip().casefold())
+            key = fc_key(*mapped) if mapped else fc_key(fund, share_class)
+            fc_id = self.cov.keys.get(key)
+            if fc_id is None:
+                unmatched.setdefault(fund, set()).add(share_class)
+                continue
+            off_days += row["off_days"]
+            matched["nav_fund"].append(fund)
+            matched["nav_class"].append(share_class)
+            matched["fc_id"].append(fc_id)
+        for fund in sorted(unmatched):
+            classes = ", ".join(sorted(c or "(no class)" for c in unmatched[fund]))
+            self.warnings.append(
+                Diagnostic(
+                    "warning",
+                    f"{self.where}: NAV for {fund!r} ({classes}) ignored: the plan never covered it",
+                )
+            )
+        if off_days:
+            self.warnings.append(
+                Diagnostic(
+                    "warning",
+                    f"{self.where}: {off_days} NAV row(s) dated on days the NYSE was closed ignored",
+                )
+            )
+        schema = pa.schema([("nav_fund", pa.string()), ("nav_class", pa.string()), ("fc_id", pa.int64())])
+        return ibis.memtable(pa.table(matched, schema=schema))
+
+    def mapped_nav(self, *, lower_bound: bool = True) -> Table:
+        t = self.nav.table
+        if lower_bound:
+            t = self._in_range(t)
+        else:
+            t = t.filter(t.date < self.cal.end)
+        n = self._names_t
+        j = t.join(n, (t.fund == n.nav_fund) & (t.share_class == n.nav_class))
+        out = j.select(fc_id=j.fc_id, strike=j.date, nav_date=j.date, na=j.net_assets)
+        if self.carried is not None and lower_bound:
+            out = out.union(ibis.memtable(self.carried))
+        return out
+
+    # --- evaluation ----------------------------------------------------------------------
+
+    def _rows(self, granularity: Granularity) -> Table:
+        return ex.rows(self.mapped_nav(), self._segments(granularity), self._cov_t)
+
+    def payables_expr(self) -> Table:
+        pm = ex.period_months(self._rows("month"), self.options.rounding)
+        return ex.payables(ex.checked(pm, self._cov_t, self._months_t), self.options.rounding)
+
+    def daily_expr(self) -> Table:
+        out = ex.daily(self._rows("day"), self.options.rounding)
+        return out.order_by(["fund", "share_class", "date"])
+
+    def expected_period_months(self) -> int:
+        return sum(
+            month_index(p.end) - month_index(p.start) + (p.end.day != 1) for p in self.cov.periods
+        )
+
+    def payables(self) -> pa.Table:
+        self.progress("computing payables")
+        table = self.engine.to_arrow(self.payables_expr())
+        ok = pa.compute.sum(table["bad"]).as_py() in (None, 0) and (
+            (pa.compute.sum(table["n_periods"]).as_py() or 0) == self.expected_period_months()
+        )
+        if not ok:
+            self.progress("locating missing NAV")
+            self._repair(table)
+            table = self.engine.to_arrow(self.payables_expr())
+            if pa.compute.sum(table["bad"]).as_py() not in (None, 0):  # pragma: no cover - a bug
+                raise RuntimeError("NAV completeness check failed after carrying missing NAV")
+        return table
+
+    # --- gaps ----------------------------------------------------------------------------
+
+    def _required(self, p: Period) -> range:
+        return range(self.cal.idx_le(p.start), self.cal.idx_lt(p.end) + 1)
+
+    def _repair(self, table: pa.Table) -> None:
+        """Name the gaps and duplicates of the fund-classes that failed the check; carry the last
+        NAV over gaps when allowed, else raise."""
+        expected: Counter[tuple[int, int]] = Counter()
+        for p in self.cov.periods:
+            m = month_index(p.start)
+            while m <= month_index(p.end) - (p.end.day == 1):
+                expected[(p.fc_id, m)] += 1
+                m += 1
+        got = {
+            (fc, m): n
+            for fc, m, n in zip(
+                table["fc_id"].to_pylist(),
+                table["month_id"].to_pylist(),
+                table["n_periods"].to_pylist(),
+                strict=True,
+            )
+        }
+        bad_fc = {fc for (fc, _), n in expected.items() if got.get((fc, _)) != n}
+        bad_fc |= {fc for fc, b in zip(table["fc_id"].to_pylist(), table["bad"].to_pylist(), strict=True) if b}
+        nav = self.mapped_nav()
+        rows = self.engine.to_arrow(
+            nav.filter(nav.fc_id.isin(sorted(bad_fc))).select("fc_id", "strike", "na")
+        ).to_pylist()
+        sessions = set(self.cal.sessions)
+        present: dict[int, dict[date, Decimal]] = {fc: {} for fc in bad_fc}
+        dups: list[str] = []
+        names = self._labels()
+        for row in rows:
+            fc, day = row["fc_id"], row["strike"]
+            if day not in sessions:
+                continue
+            if day in present[fc]:
+                dups.append(f"{names[fc]} {day}")
+            present[fc][day] = row["na"]
+        if dups:
+            raise InputError(f"{self.where}: duplicate NAV rows: {_listing(sorted(set(dups)))}")
+        missing: dict[int, list[date]] = {}
+        for p in self.cov.periods:
+            if p.fc_id in bad_fc:
+                for k in self._required(p):
+                    day = self.cal.sessions[k]
+                    if day not in present[p.fc_id]:
+                        missing.setdefault(p.fc_id, []).append(day)
+        if not missing:  # pragma: no cover - the check and this look disagree: a bug
+            raise RuntimeError("NAV completeness check failed but no gap was found")
+        gaps = [f"{names[fc]}: {_dates(days)}" for fc, days in sorted(missing.items(), key=lambda i: names[i[0]])]
+        n_days = sum(len(v) for v in missing.values())
+        if not self.options.carry_missing:
+            raise InputError(
+                f"{self.where}: no NAV for {n_days} covered NYSE day(s): {_listing(gaps)} "
+                "(--carry-missing carries the last NAV)"
+            )
+        self._carry(missing, present, names)
+
+    def _carry(
+        self, missing: dict[int, list[date]], present: dict[int, dict[date, Decimal]], names: dict[int, str]
+    ) -> None:
+        before = self._latest_before(
+            [fc for fc, days in missing.items() if not present[fc] or min(present[fc]) > min(days)]
+        )
+        out: dict[str, list[object]] = {"fc_id": [], "strike": [], "nav_date": [], "na": []}
+        for fc, days in sorted(missing.items()):
+            known = sorted(present[fc])
+            for day in sorted(set(days)):
+                i = bisect.bisect_left(known, day) - 1
+                if i >= 0:
+                    src, na = known[i], present[fc][known[i]]
+                elif fc in before:
+                    src, na = before[fc]
+                else:
+                    raise InputError(
+                        f"{self.where}: no NAV on or before {day} for {names[fc]} to carry forward"
+                    )
+                out["fc_id"].append(fc)
+                out["strike"].append(day)
+                out["nav_date"].append(src)
+                out["na"].append(na)
+            self.warnings.append(
+                Diagnostic("warning", f"{self.where}: carried the last NAV over missing days for {names[fc]}: "
+                           f"{_dates(days)}")
+            )
+        schema = pa.schema(
+            [("fc_id", pa.int64()), ("strike", pa.date32()), ("nav_date", pa.date32()), ("na", pa.decimal128(38, 10))]
+        )
+        self.carried = pa.table(out, schema=schema)
+
+    def _latest_before(self, fcs: Sequence[int]) -> dict[int, tuple[date, Decimal]]:
+        """The last NAV struck on a session before the range, for fund-classes missing it."""
+        if not fcs:
+            return {}
+        nav = self.mapped_nav(lower_bound=False)
+        first = self.cal.sessions[0]
+        prior = nav.filter(nav.fc_id.isin(list(fcs)) & (nav.strike < first))
+        last = prior.group_by("fc_id").aggregate(d=prior.strike.max())
+        j = prior.join(last, (prior.fc_id == last.fc_id) & (prior.strike == last.d))
+        out: dict[int, tuple[date, Decimal]] = {}
+        for row in self.engine.to_arrow(j.select(fc_id=prior.fc_id, d=last.d, na=prior.na)).to_pylist():
+            out[row["fc_id"]] = (row["d"], row["na"])
+        return out
+
+    def _labels(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for p in self.cov.periods:
+            out.setdefault(p.fc_id, label(p.fund, p.share_class))
+        return out
+
+
+def _dates(days: Sequence[date]) -> str:
+    days = sorted(set(days))
+    shown = ", ".join(d.isoformat() for d in days[:_LIST])
+    return shown + (f" and {len(days) - _LIST} more" if len(days) > _LIST else "")
+
+
+def _listing(items: Sequence[str]) -> str:
+    shown = "; ".join(items[:_LIST])
+    return shown + (f"; and {len(items) - _LIST} more" if len(items) > _LIST else "")
+
+
+def _public(table: pa.Table) -> pa.Table:
+    return table.select(list(PAYABLE_COLUMNS))
+
+
+def _engine(engine: Engine | None) -> tuple[Engine, bool]:
+    return (engine, False) if engine is not None else (Engine.duckdb(), True)
+
+
+def payables(
+    coverage: Iterable[CoverageLike],
+    nav: NavSource,
+    start: date,
+    end: date,
+    *,
+    engine: Engine | None = None,
+    options: FeeOptions | None = None,
+    progress: Progress | None = None,
+) -> FeeResult:
+    """Monthly payables for the months in `[start, end)` (a partial month covers its days in
+    range). Columns: PAYABLE_COLUMNS. Raises InputError on missing NAV unless carrying."""
+    eng, own = _engine(engine)
+    try:
+        run = _Run(eng, coverage, nav, start, end, options or FeeOptions(), progress)
+        table = run.payables()
+        return FeeResult(_public(table), tuple(run.warnings), start, end)
+    finally:
+        if own:
+            eng.close()
+
+
+def accrue(
+    coverage: Iterable[CoverageLike],
+    nav: NavSource,
+    start: date,
+    end: date,
+    out: Path | None = None,
+    *,
+    engine: Engine | None = None,
+    options: FeeOptions | None = None,
+    progress: Progress | None = None,
+) -> FeeResult:
+    """Daily accrual rows for `[start, end)`. With `out` the engine writes them to that .csv or
+    .parquet file (nothing is written if a check fails) and `table` holds the payables that
+    checked them; without `out` the daily rows come back as the result's `table`."""
+    eng, own = _engine(engine)
+    try:
+        run = _Run(eng, coverage, nav, start, end, options or FeeOptions(), progress)
+        checked = run.payables()  # proves NAV completeness (or carries) before any output
+        if out is None:
+            run.progress("computing daily accruals")
+            return FeeResult(eng.to_arrow(run.daily_expr()), tuple(run.warnings), start, end)
+        run.progress(f"writing {out}")
+        eng.write(run.daily_expr(), out)
+        days = pa.compute.sum(checked["days"]).as_py() or 0
+        return FeeResult(_public(checked), tuple(run.warnings), start, end, rows_written=int(days))
+    finally:
+        if own:
+            eng.close()
+
+
+def totals(table: pa.Table) -> dict[str, object]:
+    """Fee totals per registrant (within plan) and per plan, as Decimal."""
+    by_plan: dict[str, dict[str, Decimal]] = {}
+    by_reg: dict[tuple[str, str], dict[str, Decimal]] = {}
+    cols = ("fee_distribution", "fee_service", "fee")
+    for row in table.select(["plan", "registrant", *cols]).to_pylist():
+        for bucket in (
+            by_plan.setdefault(row["plan"], dict.fromkeys(cols, Decimal("0.00"))),
+            by_reg.setdefault((row["plan"], row["registrant"] or ""), dict.fromkeys(cols, Decimal("0.00"))),
+        ):
+            for c in cols:
+                bucket[c] += row[c]
+    return {
+        "plans": [{"plan": p, **v} for p, v in sorted(by_plan.items())],
+        "registrants": [{"plan": p, "registrant": r, **v} for (p, r), v in sorted(by_reg.items())],
+    }
