@@ -3,8 +3,12 @@ JSON built from their gold labels (for when the extractor cannot read a file yet
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +54,43 @@ def write_gold_json(directory: Path) -> list[Path]:
         path.write_text(json.dumps(gold_instrument_json(name), indent=2))
         out.append(path)
     return out
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_cli(*args: str) -> Run:
+    """Run `distplan ARGS` in this process through the real entry point (exit codes, error
+    lines and all)."""
+    from distplan.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["distplan", *args]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return Run(code, stdout.getvalue(), stderr.getvalue())
+
+
+def record_aim(url: str, *, use_json_dir: Path | None = None) -> list[Run]:
+    """Record the three AIM amendments in the order 2, 3, 4, one `record` each, with distinct
+    recording times (2003-12-0N) so --known-at timestamps can tell them apart."""
+    paths = write_gold_json(use_json_dir) if use_json_dir is not None else text_paths()
+    runs = []
+    for i, path in enumerate(paths, start=1):
+        runs.append(run_cli("--db", url, "record", str(path), "--recorded-at", f"2003-12-0{i}T12:00:00Z"))
+        assert runs[-1].code == 0, runs[-1].err
+    return runs
