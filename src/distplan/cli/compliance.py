@@ -1,1 +1,186 @@
-"""CLI commands: compliance (see the module of the same name)."""
+"""CLI commands: `check` (findings as of a date; exit 1 on any error finding, so it can gate a
+pipeline), `calendar` (deadlines in a window) and `rules` (the rulebook). They read the plan's
+instruments, rates and recorded governance facts from the ledger; `--governance FILE` adds the
+facts of a governance file that is not recorded (a what-if, or a check before recording)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from distplan.cli.app import app
+from distplan.cli.ledger import (
+    JsonOpt,
+    KnownAtOpt,
+    PlanOpt,
+    emit_json,
+    known_at_json,
+    open_ledger,
+    out,
+    parse_date,
+    parse_known_at,
+)
+from distplan.compliance.calendar import deadlines
+from distplan.compliance.engine import run_checks
+from distplan.compliance.findings import Finding, summary
+from distplan.compliance.governance import GovernanceFacts
+from distplan.compliance.inputs import CheckInput
+from distplan.compliance.loader import load_governance
+from distplan.compliance.rulebook import Rulebook, load_rulebook
+from distplan.errors import InputError
+
+GovernanceOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--governance", help="Also use the facts of this governance file (not recorded). Repeatable."
+    ),
+]
+RulebookOpt = Annotated[
+    Path | None, typer.Option("--rulebook", help="A rulebook YAML file instead of the bundled one.")
+]
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _gather(
+    ctx: typer.Context, plan_ref: str | None, as_of: date, known_at: str | None, files: list[Path] | None
+) -> tuple[CheckInput, str | int | None]:
+    from distplan.compliance.sources import check_input
+
+    extra = GovernanceFacts()
+    for path in files or []:
+        extra = extra.merge(load_governance(path))
+    moment = parse_known_at(known_at)
+    with open_ledger(ctx) as ledger:
+        plan = ledger.resolve_plan(plan_ref or (extra.plan.ref if extra.plan else None))
+        entries = ledger.entries(known_at=moment)
+    return check_input(entries, plan, as_of, extra), known_at_json(moment)
+
+
+def _book(path: Path | None) -> Rulebook:
+    return load_rulebook(path)
+
+
+def _print_findings(findings: list[Finding], inp: CheckInput) -> None:
+    counts = summary(findings)
+    for severity in ("error", "warning", "info"):
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        out.print(f"[{_STYLE[severity]}]{severity.upper()}S ({len(group)})[/]")
+        for f in group:
+            out.print(
+                f"  [{_STYLE[severity]}]{f.citation}[/]  [bold]{f.subject.name}[/]: {f.message}", markup=True
+            )
+            if f.subject.members and len(f.subject.members) > 1:
+                shown = ", ".join(f.subject.members[:4]) + (" ..." if len(f.subject.members) > 4 else "")
+                out.print(f"      for: {shown}", markup=False)
+            for e in f.evidence[:4]:
+                out.print(f"      evidence: {e.label()}", markup=False)
+            if len(f.evidence) > 4:
+                out.print(f"      evidence: ... {len(f.evidence) - 4} more (see --json)", markup=False)
+    out.print(
+        f"{inp.plan} as of {inp.as_of}: {counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{counts['info']} info",
+        markup=False,
+    )
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", help="The date to check (YYYY-MM-DD).")],
+    plan: PlanOpt = None,
+    known_at: KnownAtOpt = None,
+    governance: GovernanceOpt = None,
+    rulebook: RulebookOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Run the Rule 12b-1 and FINRA Rule 2341 checks; exit 1 if any finding is an error."""
+    day = parse_date(as_of, "--as-of")
+    book = _book(rulebook)
+    inp, moment = _gather(ctx, plan, day, known_at, governance)
+    findings = run_checks(inp, book)
+    if json_:
+        emit_json(
+            {
+                "as_of": day.isoformat(),
+                "known_at": moment,
+                "plan": inp.plan,
+                "summary": summary(findings),
+                "findings": [f.to_json() for f in findings],
+            }
+        )
+    else:
+        _print_findings(findings, inp)
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def calendar(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", help="First day of the window; days left count from it.")],
+    to: Annotated[str, typer.Option("--to", help="End of the window (exclusive).")],
+    plan: PlanOpt = None,
+    known_at: KnownAtOpt = None,
+    governance: GovernanceOpt = None,
+    rulebook: RulebookOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Deadlines in [--from, --to): annual continuances, quarterly report reviews, retention."""
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    if end <= start:
+        raise InputError(f"--to {end} must be after --from {start}")
+    book = _book(rulebook)
+    inp, moment = _gather(ctx, plan, end - timedelta(days=1), known_at, governance)
+    found = deadlines(inp, start, end, book)
+    if json_:
+        emit_json(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "known_at": moment,
+                "plan": inp.plan,
+                "deadlines": [d.to_json() for d in found],
+            }
+        )
+        return
+    if not found:
+        out.print(f"{inp.plan}: no deadlines from {start} to {end}", markup=False)
+        return
+    table = Table(title=f"{inp.plan}: deadlines from {start} to {end} (exclusive)", title_justify="left")
+    for column in ("due", "days", "status", "rule", "subject", "what"):
+        table.add_column(column, overflow="fold")
+    style = {"overdue": "bold red", "upcoming": "yellow", "met": "green", "date": "cyan"}
+    for d in found:
+        status = f"met {d.met_on}" if d.status == "met" else d.status
+        table.add_row(
+            d.due.isoformat(),
+            str(d.days_left),
+            f"[{style.get(d.status, '')}]{status}[/]",
+            d.citation,
+            d.subject.name,
+            d.description,
+        )
+    out.print(table)
+
+
+@app.command()
+def rules(rulebook: RulebookOpt = None, json_: JsonOpt = False) -> None:
+    """The rulebook: each rule's citation, the dates it applies, and its thresholds."""
+    book = _book(rulebook)
+    if json_:
+        emit_json({"rules": [r.to_json() for r in book.rules]})
+        return
+    table = Table(title="distplan rulebook", title_justify="left")
+    for column in ("id", "citation", "applies", "severity", "params"):
+        table.add_column(column, overflow="fold")
+    for r in book.rules:
+        until = f" to {r.applies_until}" if r.applies_until else ""
+        params = ", ".join(f"{k}={v}" for k, v in r.params.items() if not isinstance(v, list))
+        table.add_row(r.id, r.citation, f"from {r.applies_from}{until}", r.severity, params)
+    out.print(table)
