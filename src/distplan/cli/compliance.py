@@ -70,7 +70,8 @@ def _print_findings(findings: list[Finding], inp: CheckInput) -> None:
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
-        out.print(f"[{_STYLE[severity]}]{severity.upper()}S ({len(group)})[/]")
+        heading = {"error": "ERRORS", "warning": "WARNINGS", "info": "INFO"}[severity]
+        out.print(f"[{_STYLE[severity]}]{heading} ({len(group)})[/]")
         for f in group:
             out.print(
                 f"  [{_STYLE[severity]}]{f.citation}[/]  [bold]{f.subject.name}[/]: {f.message}", markup=True

@@ -3,7 +3,7 @@ effect, (g) action per series and class, (b)(3)(i) annual continuance, (e) board
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from distplan.compliance.checks.common import (
     approval_evidence,
@@ -111,12 +111,16 @@ def check_amendment_timing(inp: CheckInput, book: Rulebook) -> list[Finding]:
                     rule,
                     instrument_subject(rec),
                     f"{rec.label} took effect on {inst.effective_date} but was approved only on "
-                    f"{first.date} ({(first.date - inst.effective_date).days} days later)",
+                    f"{first.date} ({_days(first.date - inst.effective_date)} later)",
                     [rec.evidence(), approval_evidence(first)],
                     key="late",
                 )
             )
     return out
+
+
+def _days(delta: timedelta) -> str:
+    return "1 day" if delta.days == 1 else f"{delta.days} days"
 
 
 def check_per_class_action(inp: CheckInput, book: Rulebook) -> list[Finding]:
