@@ -184,9 +184,9 @@ def _schedule_blocks(inst: Instrument, rows: Sequence[ScheduleRow], quoted: bool
     classes = _plan_classes(inst, rows)
     heading = [label.upper()]
     if inst.plan.title:
-        heading += _wrap_heading(f"TO THE {inst.plan.title.upper()}")
+        heading += _wrap_heading("TO THE", _upper(inst.plan.title))
     if classes:
-        heading.append(f"({classes_phrase(classes).upper()})")
+        heading += _class_heading(classes, "")
     if quoted:
         heading[0] = '"' + heading[0]
     blocks: list[Block] = [Heading(tuple(heading), level=1)]
@@ -220,14 +220,79 @@ def _schedule_blocks(inst: Instrument, rows: Sequence[ScheduleRow], quoted: bool
     return blocks
 
 
-def _wrap_heading(text: str) -> list[str]:
-    """Heading lines of at most 50 characters; 'AMENDED AND RESTATED' ends a line, as filed."""
-    head, sep, tail = text.partition(" RESTATED ")
-    parts = [head + sep.rstrip(), tail] if sep else [text]
-    out: list[str] = []
-    for part in parts:
-        out += textwrap.wrap(part, width=50, break_long_words=False, break_on_hyphens=False)
-    return out or [text]
+_HEADING_WIDTH = 50
+_SMALL_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "to",
+        "and",
+        "a",
+        "an",
+        "in",
+        "as",
+        "is",
+        "be",
+        "by",
+        "for",
+        "or",
+        "with",
+        "that",
+        "this",
+        "under",
+        "from",
+        "on",
+        "at",
+    ]
+)
+
+
+def _upper(text: str) -> str:
+    """Headings in capitals, except the rule's own name."""
+    return text.upper().replace("12B-1", "12b-1")
+
+
+def _class_heading(classes: Sequence[str], suffix: str) -> list[str]:
+    """'(INVESTOR CLASS SHARES)'; several classes comma-separated (a capital 'AND' would read as
+    a class name), and left out when too many to read as a heading (the table has a class column)."""
+    line = f"({', '.join(class_label(c) for c in classes).upper()}{suffix})"
+    return [line] if _reads_as_heading(line) else []
+
+
+def _reads_as_heading(line: str) -> bool:
+    """A heading line must not read as a wrapped sentence (few words, or few small words), or a
+    reader that reflows fixed-width prose would join the heading into a paragraph."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line)
+    small = sum(1 for w in words if w.lower() in _SMALL_WORDS)
+    return len(words) < 6 or (small < 3 and len(words) <= 12)
+
+
+def _fill(words: Sequence[str]) -> list[str]:
+    lines: list[str] = []
+    for word in words:
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and len(candidate) <= _HEADING_WIDTH and _reads_as_heading(candidate):
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _wrap_heading(prefix: str, title: str) -> list[str]:
+    """'TO THE' + a plan title as centred heading lines; 'AMENDED AND RESTATED' ends a line, as
+    filed, and 'TO THE' stands alone when the first line would otherwise read as prose."""
+    head, sep, tail = title.partition(" RESTATED ")
+    if not sep:
+        head, tail = "", title
+    else:
+        head += " RESTATED"
+    first = f"{prefix} {head}".strip()
+    lines = (
+        [first]
+        if _reads_as_heading(first) and len(first) <= _HEADING_WIDTH
+        else [prefix, *_fill(head.split())]
+    )
+    return [x for x in lines if x] + _fill(tail.split()) if head else _fill(f"{prefix} {tail}".split())
 
 
 def _plan_name(inst: Instrument, rows: Sequence[ScheduleRow]) -> str:
@@ -272,24 +337,27 @@ def build_document(inst: Instrument) -> Document:
     if inst.kind == "amendment":
         title = [f"AMENDMENT NO. {inst.amendment_number}" if inst.amendment_number else "AMENDMENT"]
         if inst.plan.title:
-            title += _wrap_heading(f"TO THE {inst.plan.title.upper()}")
+            title += _wrap_heading("TO THE", _upper(inst.plan.title))
         if classes:
-            title.append(f"({classes_phrase(classes).upper()} SHARES)")
+            title += _class_heading(classes, " SHARES")
         blocks.append(Heading(tuple(title)))
-        dated = f", dated as of {long_date(inst.plan.dated)}" if inst.plan.dated else ""
-        effective = f", effective {long_date(inst.effective_date)}" if inst.effective_date else ""
-        blocks.append(
-            Para(
-                f'The {_plan_name(inst, rows)} (the "Plan"){dated}, pursuant to Rule 12b-1, '
-                f"is hereby amended{effective}, as follows:",
-                indent=True,
-            )
-        )
         text_ops = [
             op for op in inst.operations if op.op != "replace_schedule" and _operation_blocks(inst, op, None)
         ]
         replaces = any(op.op == "replace_schedule" for op in inst.operations) or (
             inst.schedule is not None and inst.schedule.replaces_entirely and not text_ops
+        )
+        dated = f", dated as of {long_date(inst.plan.dated)}" if inst.plan.dated else ""
+        effective = f", effective {long_date(inst.effective_date)}" if inst.effective_date else ""
+        # Without a schedule the rows' one registrant is named where filings name it: in the preamble.
+        registrants = _unique(r.registrant for r in rows)
+        of = f' of {registrants[0]} (the "Trust")' if not replaces and len(registrants) == 1 else ""
+        blocks.append(
+            Para(
+                f'The {_plan_name(inst, rows)} (the "Plan"){of}{dated}, pursuant to Rule 12b-1, '
+                f"is hereby amended{effective}, as follows:",
+                indent=True,
+            )
         )
         numbered = len(text_ops) + (1 if replaces and rows else 0) > 1
         number = 1
@@ -308,10 +376,10 @@ def build_document(inst: Instrument) -> Document:
         doc_title = title[0]
     else:
         if inst.kind == "plan":
-            name = (inst.plan.title or inst.title or "Distribution Plan").upper()
-            heading = _wrap_heading(name)
+            name = _upper(inst.plan.title or inst.title or "Distribution Plan")
+            heading = _fill(name.split())
             if classes:
-                heading.append(f"({classes_phrase(classes).upper()} SHARES)")
+                heading += _class_heading(classes, " SHARES")
             blocks.append(Heading(tuple(heading)))
             if inst.plan.dated:
                 blocks.append(Para(f"Dated as of {long_date(inst.plan.dated)}"))
@@ -321,6 +389,8 @@ def build_document(inst: Instrument) -> Document:
         doc_title = inst.title or (inst.schedule.label if inst.schedule else inst.kind.title())
     if inst.dated is not None:
         blocks.append(Para(f"Dated: {long_date(inst.dated)}"))
+    elif inst.signatories:
+        blocks.append(Para("IN WITNESS WHEREOF, the parties have executed this instrument.", indent=True))
     blocks.extend(_signature_blocks(inst.signatories))
     return Document(doc_title, tuple(blocks))
 
