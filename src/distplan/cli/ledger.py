@@ -147,11 +147,11 @@ def load_instrument(path: Path) -> Pending:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        return Pending(instrument_from_json(data, where=str(path)), text)
+        return Pending(instrument_from_json(data, where=str(path)), text, str(path))
     if suffix in _TEXT_SUFFIXES:
         from distplan.documents.extract import extract_path
 
-        return Pending(extract_path(path), _read_text(path))
+        return Pending(extract_path(path), _read_text(path), str(path))
     raise InputError(
         f"{path}: unsupported file type {suffix or '(none)'} (expected .txt, .htm, .html or .json)"
     )
@@ -165,7 +165,7 @@ def _progress(total: int) -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=total < 2,
+        disable=total < 2 or not err.is_terminal,
     )
 
 

@@ -54,6 +54,11 @@ class Pending:
 
     instrument: Instrument
     source_text: str
+    path: str | None = None  # the file it was read from, for messages (else the source path)
+
+    @property
+    def where(self) -> str:
+        return self.path or self.instrument.source.path
 
 
 def payload_sha256(payload: dict[str, Any]) -> str:
@@ -137,14 +142,14 @@ class Ledger:
         names = "; ".join(f"{p.id}: {p.label}" for p in hits)
         raise InputError(f"--plan {ref!r}: matches {len(hits)} plans ({names}); give an id")
 
-    def _plan_for(self, conn: Connection, inst: Instrument) -> tuple[Plan, bool]:
+    def _plan_for(self, conn: Connection, inst: Instrument, where: str) -> tuple[Plan, bool]:
         title, classes = plan_title(inst), plan_classes(inst)
         key = plan_key(title, classes)
         row = conn.execute(select(P).where(P.c.key == key)).first()
         if row is not None:
             return Plan(row.id, row.title, row.share_class, row.key), False
         if not title_key(title):
-            raise InputError(f"{inst.source.path}: names no plan (no plan title and no document title)")
+            raise InputError(f"{where}: names no plan (no plan title and no document title)")
         next_id = (conn.execute(select(func.max(P.c.id))).scalar() or 0) + 1
         share_class = ", ".join(classes) or None
         conn.execute(P.insert().values(id=next_id, title=title, share_class=share_class, key=key))
@@ -168,7 +173,7 @@ class Ledger:
     ) -> list[RecordResult]:
         """Record several instruments in ONE transaction: all of them or none."""
         for item in items:
-            check_recordable(item.instrument, force=force)
+            check_recordable(item.instrument, force=force, where=item.where)
         results: list[RecordResult] = []
         with db.write_transaction(self.engine) as conn:
             for item in items:
@@ -185,7 +190,7 @@ class Ledger:
         payload = instrument_to_json(inst)
         content_hash = payload_sha256(payload)
         source_sha = inst.source.sha256 or sha256_text(item.source_text)
-        plan, created = self._plan_for(conn, inst)
+        plan, created = self._plan_for(conn, inst, item.where)
         voided = select(T.c.target_seq).where(T.c.kind == KIND_VOID, T.c.target_seq.is_not(None))
         live = (T.c.kind == KIND_INSTRUMENT) & T.c.seq.not_in(voided)
         dup = conn.execute(
@@ -198,7 +203,7 @@ class Ledger:
             ).scalar()
             reason = "same content"
         if dup is not None:
-            return RecordResult(inst.source.path, plan, None, dup, reason, created)
+            return RecordResult(item.where, plan, None, dup, reason, created)
         entry = self._insert(
             conn,
             kind=KIND_INSTRUMENT,
@@ -210,7 +215,7 @@ class Ledger:
             source_sha256=source_sha,
             source_text=item.source_text,
         )
-        return RecordResult(inst.source.path, plan, entry, None, None, created)
+        return RecordResult(item.where, plan, entry, None, None, created)
 
     def append(
         self,
@@ -438,18 +443,15 @@ def _entry(row: Any) -> Entry:
     )
 
 
-def check_recordable(inst: Instrument, *, force: bool) -> None:
+def check_recordable(inst: Instrument, *, force: bool, where: str | None = None) -> None:
     """Extraction errors (and a missing effective date) block recording unless forced."""
     if force:
         return
+    where = where or inst.source.path
     if inst.errors:
         first = inst.errors[0]
-        where = f"line {first.line}: " if first.line else ""
+        line = f"line {first.line}: " if first.line else ""
         more = f" (and {len(inst.errors) - 1} more)" if len(inst.errors) > 1 else ""
-        raise InputError(
-            f"{inst.source.path}: {where}{first.message}{more}; not recorded (--force to record anyway)"
-        )
+        raise InputError(f"{where}: {line}{first.message}{more}; not recorded (--force to record anyway)")
     if inst.effective_date is None:
-        raise InputError(
-            f"{inst.source.path}: no effective date found; not recorded (--force to record anyway)"
-        )
+        raise InputError(f"{where}: no effective date found; not recorded (--force to record anyway)")
