@@ -10,29 +10,16 @@ from distplan.errors import DistplanError
 
 
 def main() -> None:
+    # Typer's standalone mode handles usage errors (exit 2) and --help; our own errors are
+    # bad input the user can fix: one line, exit 2, never a traceback.
     try:
-        code = app(standalone_mode=False)
+        app()
     except DistplanError as exc:
         print(f"distplan: {exc}", file=sys.stderr)
         sys.exit(2)
-    except SystemExit:
-        raise
     except KeyboardInterrupt:
         print("distplan: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # click's usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            print("distplan: aborted", file=sys.stderr)
-            sys.exit(1)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]

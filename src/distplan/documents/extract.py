@@ -22,6 +22,7 @@ from distplan.model import (
     Diagnostic,
     Instrument,
     Kind,
+    Level,
     Operation,
     PlanRef,
     Schedule,
@@ -32,23 +33,112 @@ from distplan.model import (
 # --- cell vocabulary -----------------------------------------------------------------------
 
 _HEADER_WORDS = frozenset(
-    """maximum minimum max min asset based asset-based sales charge charges service services servicing
-    shareholder fee fees aggregate total distribution distributions activities 12b-1 rule rate rates annual
-    annualized name names of the fund funds portfolio portfolios series class classes share shares effective
-    date dates adoption adopted adopting this plan registered investment company companies registrant
-    registrants trust trusts inception original and or per annum as a percentage percent average daily net
-    assets each to be paid payable under for in on compensation expense initial current trust's fund's
-    ticker symbol cusip new level""".split()
+    [
+        "maximum",
+        "minimum",
+        "max",
+        "min",
+        "asset",
+        "based",
+        "asset-based",
+        "sales",
+        "charge",
+        "charges",
+        "service",
+        "services",
+        "servicing",
+        "shareholder",
+        "fee",
+        "fees",
+        "aggregate",
+        "total",
+        "distribution",
+        "distributions",
+        "activities",
+        "12b-1",
+        "rule",
+        "rate",
+        "rates",
+        "annual",
+        "annualized",
+        "name",
+        "names",
+        "of",
+        "the",
+        "fund",
+        "funds",
+        "portfolio",
+        "portfolios",
+        "series",
+        "class",
+        "classes",
+        "share",
+        "shares",
+        "effective",
+        "date",
+        "dates",
+        "adoption",
+        "adopted",
+        "adopting",
+        "this",
+        "plan",
+        "registered",
+        "investment",
+        "company",
+        "companies",
+        "registrant",
+        "registrants",
+        "trust",
+        "trusts",
+        "inception",
+        "original",
+        "and",
+        "or",
+        "per",
+        "annum",
+        "as",
+        "a",
+        "percentage",
+        "percent",
+        "average",
+        "daily",
+        "net",
+        "assets",
+        "each",
+        "to",
+        "be",
+        "paid",
+        "payable",
+        "under",
+        "for",
+        "in",
+        "on",
+        "compensation",
+        "expense",
+        "initial",
+        "current",
+        "trust's",
+        "fund's",
+        "ticker",
+        "symbol",
+        "cusip",
+        "new",
+        "level",
+    ]
 )
 _FEE_DIST = re.compile(r"\b(asset[- ]based|sales\s+charge|sales|charge|distribution)\b", re.I)
 _FEE_SERV = re.compile(r"\b(service|servicing)\b", re.I)
 _FEE_AGG = re.compile(r"\b(aggregate|total|12b-1|rates?)\b", re.I)
 _FEE_GENERIC = re.compile(r"\bfees?\b", re.I)
 _FUND_COL = re.compile(r"\b(funds?|portfolios?|series)\b", re.I)
-_REG_COL = re.compile(r"\b(registered investment compan(y|ies)|registrants?)\b|^(the\s+)?(trust|company)$", re.I)
+_REG_COL = re.compile(
+    r"\b(registered investment compan(y|ies)|registrants?)\b|^(the\s+)?(trust|company)$", re.I
+)
 _DATE_COL = re.compile(r"\bdates?\b", re.I)
 _EFFECTIVE_COL = re.compile(r"\b(effective|adoption|adopted|commencement)\b", re.I)
-_SERIES_OF = re.compile(r"^(?:series|funds?|portfolios?)\s+of\s+(?!the\s+(?:trust|company|fund)\b)(.+?)[:*]*$", re.I)
+_SERIES_OF = re.compile(
+    r"^(?:series|funds?|portfolios?)\s+of\s+(?!the\s+(?:trust|company|fund)\b)(.+?)[:*]*$", re.I
+)
 
 _HEADING = re.compile(
     r"^[\"“”']?\s*(?:form\s+of\s+)?(?:(?:amended\s+and\s+restated|amended|restated|revised)\s+)?"
@@ -56,7 +146,9 @@ _HEADING = re.compile(
     r"(?:(?:to|of)\b.*)?$",
     re.I,
 )
-_EXHIBIT_INDEX = re.compile(r"^(ex(hibit)?[-.\s]*\d|ex(hibit)?[-.\s]*\(|ex-|exhibit\s+\d|\(?[a-z]\)\(\d)", re.I)
+_EXHIBIT_INDEX = re.compile(
+    r"^(ex(hibit)?[-.\s]*\d|ex(hibit)?[-.\s]*\(|ex-|exhibit\s+\d|\(?[a-z]\)\(\d)", re.I
+)
 _STOP = re.compile(
     r"^(dated?\s*:|date\s+of\s+execution|in\s+witness|by\s*:|attest|accepted|agreed|name\s*:|title\s*:|/s/|"
     r"signature|all\s+other\s+terms|witness)",
@@ -184,7 +276,9 @@ def _classify(text: str, line: Line, index: int, row: int) -> Tok:
         t.kind, t.rate = "none", Decimal(0)
         return t
     rate = V.parse_rate_cell(bare)
-    if rate is not None and (V.RATE_CELL.match(bare) or re.match(r"^\s*[\d.]+\s*%", bare) or "basis point" in bare.lower()):
+    if rate is not None and (
+        V.RATE_CELL.match(bare) or re.match(r"^\s*[\d.]+\s*%", bare) or "basis point" in bare.lower()
+    ):
         t.kind, t.rate = "rate", rate
         t.classes = tuple(V.find_classes(bare))
         return t
@@ -235,7 +329,9 @@ def _tokens(doc: Document) -> list[Tok]:
         for i, cell in enumerate(line.cells):
             toks.append(_classify(cell.text, line, i, row))
         # A line of values is a data row: its leading cell is a fund name even if it reads "Fund".
-        if len(line.cells) > 1 and any(t.kind in ("rate", "none") for t in toks[len(toks) - len(line.cells) + 1 :]):
+        if len(line.cells) > 1 and any(
+            t.kind in ("rate", "none") for t in toks[len(toks) - len(line.cells) + 1 :]
+        ):
             lead = toks[-len(line.cells)]
             if lead.kind == "header":
                 lead.kind, lead.fields = "fund", ()
@@ -251,10 +347,12 @@ def _tokens(doc: Document) -> list[Tok]:
         if len(line.cells) > 1 and toks[-len(line.cells)].kind in ("name", "registrant", "fund"):
             rest = toks[len(toks) - len(line.cells) + 1 :]
             lead = toks[-len(line.cells)]
-            if rest and all(t.kind in ("header", "pct", "other") for t in rest) and any(
-                t.kind == "header" for t in rest
+            if (
+                rest
+                and all(t.kind in ("header", "pct", "other") for t in rest)
+                and any(t.kind == "header" for t in rest)
             ):
-                is_reg = lead.kind == "registrant" or _is_caps(lead.text) and _ORG_WORD.search(lead.text)
+                is_reg = lead.kind == "registrant" or (_is_caps(lead.text) and _ORG_WORD.search(lead.text))
                 lead.kind = "registrant" if is_reg else "header"
                 if not is_reg:
                     lead.fields = ("fund",)
@@ -323,7 +421,15 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
         if row is not None and row.class_fees:
             for cls, value in row.class_fees.items():
                 out.rows.append(
-                    _Row(row.fund, row.registrant, cls, row.first, row.last, {"aggregate": value}, row.effective)
+                    _Row(
+                        row.fund,
+                        row.registrant,
+                        cls,
+                        row.first,
+                        row.last,
+                        {"aggregate": value},
+                        row.effective,
+                    )
                 )
             out.last_line = row.last
         elif row is not None:
@@ -336,12 +442,18 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
         nonlocal zone, columns, header_seen, has_fund_col
         if zone is not None:
             class_cols = [f for f in zone if f.startswith("class:")]
-            specific = [f for f in zone if f in ("distribution", "service", "aggregate", "effective_date", "other")]
+            specific = [
+                f for f in zone if f in ("distribution", "service", "aggregate", "effective_date", "other")
+            ]
             if class_cols:
                 # A fund x class matrix: one rate per class column (its fee type is the aggregate).
                 specific = class_cols + [f for f in specific if f in ("effective_date", "other")]
             if "fee" in zone and not any(f in ("distribution", "service", "aggregate") for f in specific):
-                specific = [("aggregate" if f == "fee" else f) for f in zone if f in ("fee", "effective_date", "other")]
+                specific = [
+                    ("aggregate" if f == "fee" else f)
+                    for f in zone
+                    if f in ("fee", "effective_date", "other")
+                ]
             dedup: list[str] = []
             for f in specific:
                 if f not in dedup:
@@ -415,8 +527,10 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
                 section_class = c
             last_kind = t.kind
             continue
-        if t.kind == "class" and zone is not None and not any(
-            f in ("distribution", "service", "aggregate", "fee") for f in zone
+        if (
+            t.kind == "class"
+            and zone is not None
+            and not any(f in ("distribution", "service", "aggregate", "fee") for f in zone)
         ):
             zone.append(f"class:{t.classes[0]}")
             last_kind = "header"
@@ -426,9 +540,9 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
             nxt = _next_meaningful(toks, i)
             follows_value = nxt is not None and nxt.kind in (*_VALUE_KINDS, "class")
             fund_position = t.first and (
-                t.kind == "fund" and (header_seen or registrant is not None or follows_value)
-                or t.kind == "name" and header_seen and has_fund_col and len(_words(t.text)) >= 2
-                or t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS
+                (t.kind == "fund" and (header_seen or registrant is not None or follows_value))
+                or (t.kind == "name" and header_seen and has_fund_col and len(_words(t.text)) >= 2)
+                or (t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS)
             )
             if (
                 row is not None
@@ -495,7 +609,9 @@ def _parse_schedule(toks: list[Tok], default_registrant: str | None) -> _Parse:
             elif column == "effective_date" and t.kind == "date":
                 row.effective = t.day
             elif column is None:
-                out.diagnostics.append(Diagnostic("warning", f"value {t.text!r} beyond the table's columns", t.line))
+                out.diagnostics.append(
+                    Diagnostic("warning", f"value {t.text!r} beyond the table's columns", t.line)
+                )
             row.filled += 1
             row.last = t.line
             last_kind = t.kind
@@ -535,8 +651,9 @@ class _Flow:
                 piece = text
             else:
                 piece = text
-            self.starts.append(pos)
-            self.lines.append(line.no)
+            for offset, no in line.breaks or ((0, line.no),):
+                self.starts.append(pos + offset)
+                self.lines.append(no)
             parts.append(piece)
             pos += len(piece) + 1
         self.text = " ".join(parts)
@@ -671,18 +788,18 @@ def _signatories(doc: Document) -> list[str]:
             name = _clean_name(cell.text)
             if ":" in name or name.startswith("/s/") or not name:
                 continue
-            if (_is_caps(name) and _ORG_WORD.search(name) and len(_words(name)) >= 2) or (
+            entity = (_is_caps(name) and _ORG_WORD.search(name) and len(_words(name)) >= 2) or (
                 _CORP_SUFFIX.search(name) and re.search(r",?\s+(inc|corp|llc|l\.p)\b", name, re.I)
-            ):
-                if name not in found:
-                    found.append(name)
+            )
+            if entity and name not in found:
+                found.append(name)
     return found
 
 
 # --- the whole document --------------------------------------------------------------------
 
 
-def _title_block(doc: Document) -> tuple[list[Line], int]:
+def _title_block(doc: Document) -> list[Line]:
     block: list[Line] = []
     for line in doc.lines[:14]:
         text = line.text.strip()
@@ -690,10 +807,12 @@ def _title_block(doc: Document) -> tuple[list[Line], int]:
             continue
         if is_sentence(text) or len(line.cells) > 1 or len(block) >= 9:
             break
-        if block and (_header_fields(text) is not None or V.find_dates(text) and not re.match(r"^dated\b", text, re.I)):
+        if block and (
+            _header_fields(text) is not None or (V.find_dates(text) and not re.match(r"^dated\b", text, re.I))
+        ):
             break
         block.append(line)
-    return block, (block[-1].no if block else 0)
+    return block
 
 
 def extract_path(path: Path | str) -> Instrument:
@@ -708,7 +827,7 @@ def extract_text(text: str, path: str = "<text>", html: bool | None = None) -> I
 def extract_document(doc: Document) -> Instrument:
     diags: list[Diagnostic] = []
     flow = _Flow(doc)
-    title_lines, title_last = _title_block(doc)
+    title_lines = _title_block(doc)
     title = " ".join(" ".join(line.text.split()) for line in title_lines).strip(_QUOTES + " ")
     title_end = len(" ".join(line.text for line in title_lines)) + 1
     head = " ".join(line.text for line in doc.lines[:12])
@@ -792,7 +911,9 @@ def extract_document(doc: Document) -> Instrument:
         )
         key = (*row.key, str(row.total_rate), str(row.effective_date))
         if key in seen:
-            diags.append(Diagnostic("info", f"{row.fund}: listed again (duplicate schedule), kept once", r.first))
+            diags.append(
+                Diagnostic("info", f"{row.fund}: listed again (duplicate schedule), kept once", r.first)
+            )
             continue
         seen.add(key)
         rows.append(row)
@@ -802,7 +923,11 @@ def extract_document(doc: Document) -> Instrument:
     if rows and all(r.total_rate is None for r in rows) and len(prose_values) == 1:
         value = prose_values.pop()
         rows = [ScheduleRow(**{**r.__dict__, "aggregate_fee": value}) for r in rows]
-        diags.append(Diagnostic("info", f"rate {value}% stated in prose applied to every row", parsed.prose_rates[0][1]))
+        diags.append(
+            Diagnostic(
+                "info", f"rate {value}% stated in prose applied to every row", parsed.prose_rates[0][1]
+            )
+        )
 
     operations: list[Operation] = []
     restated = re.search(
@@ -827,19 +952,21 @@ def extract_document(doc: Document) -> Instrument:
             flow.text,
             re.I,
         )
-        if prose and default_registrant:
-            value = V.rate_value(prose.group(2))
+        prose_rate = V.rate_value(prose.group(2)) if prose else None
+        if prose and default_registrant and prose_rate is not None:
             line_no = flow.line_at(prose.start())
             rows.append(
                 ScheduleRow(
                     fund=default_registrant,
                     registrant=default_registrant,
                     share_class=class_default,
-                    aggregate_fee=value,
+                    aggregate_fee=prose_rate,
                     lines=(line_no, line_no),
                 )
             )
-            diags.append(Diagnostic("info", f"rate {value}% read from prose for {default_registrant}", line_no))
+            diags.append(
+                Diagnostic("info", f"rate {value}% read from prose for {default_registrant}", line_no)
+            )
 
     replaced = re.search(
         r"\b(schedule|appendix|exhibit|annex)\s+([A-Z]{1,2}|[IVX]{1,4}|\d{1,2})\b[^.]{0,80}?"
@@ -848,12 +975,14 @@ def extract_document(doc: Document) -> Instrument:
         re.I,
     )
     adds = re.search(r"\bamended\s+(?:to\s+add|by\s+adding)\b", flow.text, re.I)
-    removes = re.search(r"\bamended\s+(?:to\s+(?:delete|remove)|by\s+(?:deleting|removing))\b", flow.text, re.I)
+    removes = re.search(
+        r"\bamended\s+(?:to\s+(?:delete|remove)|by\s+(?:deleting|removing))\b", flow.text, re.I
+    )
     label = parsed.label
     if replaced and label is None:
         label = f"{replaced.group(1).title()} {replaced.group(2).upper()}"
     replaces_entirely = True
-    if kind == "amendment" and rows and parsed.label is not None or replaced and rows:
+    if (kind == "amendment" and rows and parsed.label is not None) or (replaced and rows):
         if adds and not replaced:
             operations.append(Operation("add_rows", rows=tuple(rows)))
             replaces_entirely = False
@@ -874,23 +1003,27 @@ def extract_document(doc: Document) -> Instrument:
             label=label or "Schedule A",
             replaces_entirely=replaces_entirely,
             rows=tuple(rows),
-            lines=(rows[0].lines[0], rows[-1].lines[1]) if rows and rows[0].lines and rows[-1].lines else None,
+            lines=(rows[0].lines[0], rows[-1].lines[1])
+            if rows and rows[0].lines and rows[-1].lines
+            else None,
         )
     if parsed.truncated:
-        diags.append(Diagnostic("warning", "the document ends inside the schedule (truncated?)", doc.lines[-1].no))
+        diags.append(
+            Diagnostic("warning", "the document ends inside the schedule (truncated?)", doc.lines[-1].no)
+        )
     if not rows:
-        level = "error" if not title and not operations else "warning"
-        diags.append(Diagnostic(level, "no schedule rows found", None))
-    if not title and not rows and dates.effective is None:
-        diags.append(Diagnostic("error", "no 12b-1 plan content recognised (no title, schedule or dates)", None))
+        # Without a schedule or a restated plan section there is nothing to record.
+        level: Level = "warning" if operations else "error"
+        diags.append(Diagnostic(level, "no schedule rows found (no funds listed, no rate in prose)", None))
 
-    for r in rows:
-        if r.share_class is None and plan_classes:
-            diags.append(Diagnostic("warning", f"{r.fund}: no share class", r.lines[0] if r.lines else None))
+    for out_row in rows:
+        if out_row.share_class is None and plan_classes:
+            where = out_row.lines[0] if out_row.lines else None
+            diags.append(Diagnostic("warning", f"{out_row.fund}: no share class", where))
     classes = list(plan_classes)
-    for r in rows:
-        if r.share_class and r.share_class not in classes:
-            classes.append(r.share_class)
+    for out_row in rows:
+        if out_row.share_class and out_row.share_class not in classes:
+            classes.append(out_row.share_class)
     return Instrument(
         source=Source(path=doc.path, sha256=doc.sha256),
         kind=kind,

@@ -34,6 +34,8 @@ class Line:
     cells: tuple[Cell, ...]
     piped: bool = False  # the physical line began with '|' (text extracted from HTML)
     indent: int = 0
+    # For a paragraph joined from several physical lines: (offset in text, source line) of each.
+    breaks: tuple[tuple[int, int], ...] = ()
 
     @property
     def text(self) -> str:
@@ -49,15 +51,54 @@ class Document:
     is_html: bool
 
 
-_TAG_LINE = re.compile(r"^\s*</?(PAGE|TABLE|CAPTION|S|C|FN|PRE|DOCUMENT|TEXT|TYPE|SEQUENCE|FILENAME|DESCRIPTION)\b[^>]*>\s*$", re.I)
+_TAG_LINE = re.compile(
+    r"^\s*</?(PAGE|TABLE|CAPTION|S|C|FN|PRE|DOCUMENT|TEXT|TYPE|SEQUENCE|FILENAME|DESCRIPTION)\b[^>]*>\s*$",
+    re.I,
+)
 _INLINE_TAG = re.compile(r"</?(S|C|PAGE|FN|CAPTION)>", re.I)
 _PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?\s*$", re.I)
 _RULE = re.compile(r"^\s*(?:[-_=*~.]{3,}\s*)+$")
 _COL_SPLIT = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\s*$)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _FUNCTION_WORDS = frozenset(
-    "the of to and a an in as is be by for or with that this shall will may which such any all its are "
-    "under from on at has have been were was not each".split()
+    [
+        "the",
+        "of",
+        "to",
+        "and",
+        "a",
+        "an",
+        "in",
+        "as",
+        "is",
+        "be",
+        "by",
+        "for",
+        "or",
+        "with",
+        "that",
+        "this",
+        "shall",
+        "will",
+        "may",
+        "which",
+        "such",
+        "any",
+        "all",
+        "its",
+        "are",
+        "under",
+        "from",
+        "on",
+        "at",
+        "has",
+        "have",
+        "been",
+        "were",
+        "was",
+        "not",
+        "each",
+    ]
 )
 
 
@@ -83,8 +124,10 @@ def parse_bytes(data: bytes, path: str, html: bool | None = None) -> Document:
     text = _decode(data, path)
     if html is None or not html:
         head = text[:2000].lstrip().lower()
-        html = bool(html) or head.startswith(("<!doctype html", "<html")) or (
-            "<table" in head and "<tr" in text[:20000].lower() and "<page>" not in head
+        html = (
+            bool(html)
+            or head.startswith(("<!doctype html", "<html"))
+            or ("<table" in head and "<tr" in text[:20000].lower() and "<page>" not in head)
         )
     lines = _html_lines(text, path) if html else _text_lines(text)
     return Document(path=path, sha256=sha, text=text, lines=tuple(lines), is_html=html)
@@ -126,11 +169,19 @@ def _text_lines(text: str) -> list[Line]:
     def flush() -> None:
         # Fixed-width prose wraps a sentence over several lines: a paragraph of single-cell lines
         # holding a sentence is one prose cell (so "Shares of the Portfolio." is never a fund name).
-        if wraps and 1 < len(paragraph) <= 15 and all(len(p.cells) == 1 and not p.piped for p in paragraph) and any(
-            is_sentence(p.text) for p in paragraph
+        if (
+            wraps
+            and 1 < len(paragraph) <= 15
+            and all(len(p.cells) == 1 and not p.piped for p in paragraph)
+            and any(is_sentence(p.text) for p in paragraph)
         ):
+            breaks, offset = [], 0
+            for p in paragraph:
+                breaks.append((offset, p.no))
+                offset += len(p.text) + 1
             joined = " ".join(p.text for p in paragraph)
-            out.append(Line(paragraph[0].no, (Cell(joined, paragraph[0].indent),), indent=paragraph[0].indent))
+            cell = Cell(joined, paragraph[0].indent)
+            out.append(Line(paragraph[0].no, (cell,), indent=paragraph[0].indent, breaks=tuple(breaks)))
         else:
             out.extend(paragraph)
         paragraph.clear()
@@ -156,7 +207,9 @@ def _text_lines(text: str) -> list[Line]:
         indent = len(raw) - len(raw.lstrip())
         normal = " ".join(stripped.split())
         cells: tuple[Cell, ...] = tuple(
-            Cell(" ".join(m.group(0).split()), m.start()) for m in _COL_SPLIT.finditer(raw) if m.group(0).strip()
+            Cell(" ".join(m.group(0).split()), m.start())
+            for m in _COL_SPLIT.finditer(raw)
+            if m.group(0).strip()
         )
         # Justified prose can hold a wide gap; a line is a table row only if no part reads as prose.
         if len(cells) > 1 and any(is_sentence(c.text) for c in cells):
@@ -167,7 +220,28 @@ def _text_lines(text: str) -> list[Line]:
 
 
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li blockquote pre center title dt dd address section article header footer".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "center",
+        "title",
+        "dt",
+        "dd",
+        "address",
+        "section",
+        "article",
+        "header",
+        "footer",
+    ]
 )
 
 

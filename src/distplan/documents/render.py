@@ -178,6 +178,37 @@ def _cell(row: ScheduleRow, attr: str) -> str:
     return rate_text(value)
 
 
+def _group_blocks(rows: Sequence[ScheduleRow], quoted: bool) -> list[Block]:
+    """The rows grouped by registrant: fund lists, or fee tables when the rows carry rates,
+    share classes that differ, or their own effective dates."""
+    row_classes = _unique(r.share_class for r in rows)
+    per_row_class = len(row_classes) > 1 or (
+        len(row_classes) == 1 and any(r.share_class is None for r in rows)
+    )
+    columns = _fee_columns(rows, per_row_class)
+    single = row_classes[0] if len(row_classes) == 1 and not per_row_class else None
+    stub = "PORTFOLIO" + (f" - {class_label(single).upper()} SHARES" if single else "")
+
+    groups: dict[str, list[ScheduleRow]] = {}
+    names: dict[str, str | None] = {}
+    for row in rows:
+        key = fold_name(row.registrant or "")
+        groups.setdefault(key, []).append(row)
+        names.setdefault(key, row.registrant)
+    blocks: list[Block] = []
+    if not columns:
+        blocks.append(ListHeader("REGISTERED INVESTMENT COMPANY", "FUNDS"))
+    for key, members in groups.items():
+        cells = tuple((r.fund, *(_cell(r, attr) for attr, _ in columns)) for r in members)
+        blocks.append(FundGroup(names[key], stub, tuple(c for _, c in columns), cells))
+    if quoted and rows:
+        last = blocks[-1]
+        assert isinstance(last, FundGroup)
+        final = (*last.rows[-1][:-1], last.rows[-1][-1] + '"')
+        blocks[-1] = FundGroup(last.registrant, last.stub, last.columns, (*last.rows[:-1], final))
+    return blocks
+
+
 def _schedule_blocks(inst: Instrument, rows: Sequence[ScheduleRow], quoted: bool) -> list[Block]:
     """Heading plus the registrant groups of a schedule; quoted when an amendment restates it."""
     label = inst.schedule.label if inst.schedule is not None else "Schedule A"
@@ -193,57 +224,13 @@ def _schedule_blocks(inst: Instrument, rows: Sequence[ScheduleRow], quoted: bool
     if inst.kind != "amendment" and inst.effective_date is not None:
         blocks.append(Para(f"Effective: {long_date(inst.effective_date)}"))
 
-    row_classes = _unique(r.share_class for r in rows)
-    per_row_class = len(row_classes) > 1 or (
-        len(row_classes) == 1 and any(r.share_class is None for r in rows)
-    )
-    columns = _fee_columns(rows, per_row_class)
-    single = row_classes[0] if len(row_classes) == 1 and not per_row_class else None
-    stub = "PORTFOLIO" + (f" - {class_label(single).upper()} SHARES" if single else "")
-
-    groups: dict[str, list[ScheduleRow]] = {}
-    names: dict[str, str | None] = {}
-    for row in rows:
-        key = fold_name(row.registrant or "")
-        groups.setdefault(key, []).append(row)
-        names.setdefault(key, row.registrant)
-    if not columns:
-        blocks.append(ListHeader("REGISTERED INVESTMENT COMPANY", "FUNDS"))
-    for key, members in groups.items():
-        cells = tuple((r.fund, *(_cell(r, attr) for attr, _ in columns)) for r in members)
-        blocks.append(FundGroup(names[key], stub, tuple(c for _, c in columns), cells))
-    if quoted and rows:
-        last = blocks[-1]
-        assert isinstance(last, FundGroup)
-        final = (*last.rows[-1][:-1], last.rows[-1][-1] + '"')
-        blocks[-1] = FundGroup(last.registrant, last.stub, last.columns, (*last.rows[:-1], final))
+    blocks.extend(_group_blocks(rows, quoted))
     return blocks
 
 
 _HEADING_WIDTH = 50
 _SMALL_WORDS = frozenset(
-    [
-        "the",
-        "of",
-        "to",
-        "and",
-        "a",
-        "an",
-        "in",
-        "as",
-        "is",
-        "be",
-        "by",
-        "for",
-        "or",
-        "with",
-        "that",
-        "this",
-        "under",
-        "from",
-        "on",
-        "at",
-    ]
+    "the of to and a an in as is be by for or with that this under from on at".split()  # noqa: SIM905
 )
 
 
@@ -310,12 +297,32 @@ def _operation_blocks(inst: Instrument, op: Operation, number: int | None) -> li
             Para(f"{prefix}{section} of the Plan is hereby amended and restated to read as follows:"),
             Para(f'"{(op.text or "").strip()}"', quoted=True),
         ]
+    label = inst.schedule.label if inst.schedule is not None else "Schedule A"
+    verbs = {"add_rows": "add", "remove_rows": "delete", "set_rates": "state the following rates for"}
+    if op.op in verbs and op.rows:
+        # Rates restated in an amend_text clause are already written there.
+        restated = " ".join(o.text or "" for o in inst.operations if o.op == "amend_text")
+        if (
+            op.op == "set_rates"
+            and restated
+            and all(
+                all(f"{v}%" in restated or f"{str(v).lstrip('0')}%" in restated for v in _rates(r))
+                for r in op.rows
+            )
+        ):
+            return []
+        clause = f"{prefix}{label} to the Plan is hereby amended to {verbs[op.op]} the following:"
+        return [Para(clause), *_group_blocks(op.rows, quoted=False)]
     if op.op == "terminate":
         what = op.target or "the Plan"
         return [Para(f"{prefix}The Plan is hereby terminated with respect to {what}.")]
     if op.op in ("rename_registrant", "rename_fund") and op.target and op.new_name:
         return [Para(f'{prefix}All references in the Plan to "{op.target}" shall mean "{op.new_name}".')]
     return []
+
+
+def _rates(row: ScheduleRow) -> list[Decimal]:
+    return [v for v in (row.distribution_fee, row.service_fee, row.aggregate_fee) if v is not None]
 
 
 def _signature_blocks(signatories: Sequence[str]) -> list[Block]:

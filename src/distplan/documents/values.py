@@ -12,7 +12,9 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 # "November 3, 2003", "May 23-24, 2016" (a range: its first day), "November 3 2003"
-DATE_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?\s*,?\s+(\d{{4}})\b", re.I)
+DATE_MDY = re.compile(
+    rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?\s*,?\s+(\d{{4}})\b", re.I
+)
 # "the 1st day of June, 2000", "3 November 2003"
 DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?({_MONTH}),?\s+(\d{{4}})\b", re.I)
 DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
@@ -100,14 +102,47 @@ _CODE = r"[A-Z]{1,3}\d{0,2}|\d{1,2}"
 CLASS_AFTER = re.compile(rf"\bclass\s+({_CODE})(?![\w-])", re.I)
 CLASS_BEFORE = re.compile(r"\b([A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class\b(?!\s+(?:of|action)\b)", re.I)
 _NOT_CLASS_WORDS = frozenset(
-    "each the such any this that per a an one all other same share multiple separate respective new "
-    "every which said applicable relevant name of portfolio fund funds series shares share trust plan".split()
+    [
+        "each",
+        "the",
+        "such",
+        "any",
+        "this",
+        "that",
+        "per",
+        "a",
+        "an",
+        "one",
+        "all",
+        "other",
+        "same",
+        "share",
+        "multiple",
+        "separate",
+        "respective",
+        "new",
+        "every",
+        "which",
+        "said",
+        "applicable",
+        "relevant",
+        "name",
+        "of",
+        "portfolio",
+        "fund",
+        "funds",
+        "series",
+        "shares",
+        "share",
+        "trust",
+        "plan",
+    ]
 )
 
 
 def normalize_class(raw: str) -> str:
     raw = raw.strip()
-    if len(raw) <= 3 or re.fullmatch(r"[A-Z]+\d*", raw) and len(raw) <= 3:
+    if len(raw) <= 3 or (re.fullmatch(r"[A-Z]+\d*", raw) and len(raw) <= 3):
         return raw.upper()
     return raw[:1].upper() + raw[1:].lower()
 

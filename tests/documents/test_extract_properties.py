@@ -1,0 +1,81 @@
+"""Property tests: corpus documents mutated the way real files get mangled (lines dropped or
+duplicated, whitespace changed, CRLF, truncation, blank lines shuffled) never crash the extractor:
+the result is always valid JSON, or a clean InputError (exit 2 from the CLI)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from distplan.documents.extract import extract_text
+from distplan.errors import InputError
+from distplan.model import instrument_to_json
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(TEXTS))
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(0, 4))):
+        op = draw(st.sampled_from(["drop", "dup", "space", "blank", "truncate", "shuffle_blank", "noise"]))
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        if op == "drop":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "space":
+            lines[i] = draw(st.sampled_from(["  ", "\t", "   "])).join(lines[i].split(" "))
+        elif op == "blank":
+            lines.insert(i, "")
+        elif op == "truncate":
+            lines = lines[: i + 1]
+            lines[-1] = lines[-1][: draw(st.integers(0, len(lines[-1])))]
+        elif op == "shuffle_blank":
+            lines = (
+                [ln for ln in lines if ln.strip()]
+                if draw(st.booleans())
+                else [x for ln in lines for x in (ln, "")]
+            )
+        elif op == "noise":
+            lines[i] = lines[i] + draw(st.text(alphabet="|%*—-0123456789.abcXYZ ", max_size=12))
+    out = "\n".join(lines)
+    return out.replace("\n", "\r\n") if draw(st.booleans()) else out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_mutated_documents_never_crash(text: str) -> None:
+    try:
+        inst = extract_text(text, path="mutated.txt")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    data = json.loads(json.dumps(instrument_to_json(inst)))
+    assert data["kind"] in ("amendment", "schedule", "plan")
+    for row in (data["schedule"] or {}).get("rows", []):
+        assert row["fund"].strip()
+
+
+@settings(max_examples=8, deadline=None)
+@given(mutated())
+def test_cli_on_mutated_documents_gives_json_or_exit_2(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("mut") / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "distplan", "extract", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode in (0, 2), done.stderr
+    if done.returncode == 0:
+        json.loads(done.stdout)
+    else:
+        assert len(done.stderr.strip().splitlines()) == 1
