@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from aim import AIM, PLAN, aim_input, approve_amendment, gold_instrument, meeting  # noqa: E402
+from aim import AIM, PLAN, aim_input, approve_amendment, gold_instrument, meeting
 
-from distplan.compliance import (  # noqa: E402
+from distplan.compliance import (
     Approval,
     CheckInput,
     ClassFacts,
@@ -27,7 +27,7 @@ from distplan.compliance import (  # noqa: E402
     load_governance,
     run_checks,
 )
-from distplan.compliance.findings import Finding  # noqa: E402
+from distplan.compliance.findings import Finding
 
 ROOT = Path(__file__).resolve().parents[2]
 EFFECTIVE = {2: "2003-11-03", 3: "2003-11-20", 4: "2003-11-24"}

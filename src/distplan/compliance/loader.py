@@ -86,8 +86,8 @@ def _compose(text: str, where: str) -> tuple[Any, dict[str, int]]:
             return [walk(item, f"{path}[{i}]") for i, item in enumerate(n.value)]
         try:
             value = constructor.construct_object(n)
-        except yaml.YAMLError as exc:
-            raise InputError(f"{where}:{lines[path]}: {path}: {exc}") from None
+        except (yaml.YAMLError, ValueError):
+            return n.value  # e.g. a date-like 2003-13-21: the field's reader reports it
         # YAML floats lose exactness: keep the written digits for money and share counts.
         return Decimal(n.value) if isinstance(value, float) and _is_decimal(n.value) else value
 
@@ -734,13 +734,16 @@ def governance_payloads(facts: GovernanceFacts) -> list[dict[str, Any]]:
     payloads = []
     for section, fact_id, doc, where, _ in _docs(facts):
         source: dict[str, Any] = {"path": where.path, "line": where.line}
+        # The lines of the items nested inside this fact, so evidence can point at them.
+        nested: list[tuple[str, Where]] = []
         if section == "meetings":
-            # The line of each approval inside the meeting, so evidence can point at it.
-            source["lines"] = {
-                f"approvals[{j}]": a.where.line
-                for j, a in enumerate(a for a in facts.approvals if a.meeting.id == fact_id)
-                if a.where.line is not None
-            }
+            mine = [a for a in facts.approvals if a.meeting.id == fact_id]
+            nested = [(f"approvals[{j}]", a.where) for j, a in enumerate(mine)]
+        elif section == "plan" and facts.plan is not None:
+            nested = [(f"classes[{j}]", c.where) for j, c in enumerate(facts.plan.classes)]
+        lines = {key: w.line for key, w in nested if w.line is not None}
+        if lines:
+            source["lines"] = lines
         payloads.append({"type": section, "id": fact_id, "item": doc, "source": source})
     return payloads
 
