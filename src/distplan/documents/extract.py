@@ -965,7 +965,7 @@ def extract_document(doc: Document) -> Instrument:
                 )
             )
             diags.append(
-                Diagnostic("info", f"rate {value}% read from prose for {default_registrant}", line_no)
+                Diagnostic("info", f"rate {prose_rate}% read from prose for {default_registrant}", line_no)
             )
 
     replaced = re.search(

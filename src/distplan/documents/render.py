@@ -298,7 +298,11 @@ def _operation_blocks(inst: Instrument, op: Operation, number: int | None) -> li
             Para(f'"{(op.text or "").strip()}"', quoted=True),
         ]
     label = inst.schedule.label if inst.schedule is not None else "Schedule A"
-    verbs = {"add_rows": "add", "remove_rows": "delete", "set_rates": "state the following rates for"}
+    verbs = {
+        "add_rows": "add the following",
+        "remove_rows": "delete the following",
+        "set_rates": "state these rates",
+    }
     if op.op in verbs and op.rows:
         # Rates restated in an amend_text clause are already written there.
         restated = " ".join(o.text or "" for o in inst.operations if o.op == "amend_text")
@@ -311,7 +315,7 @@ def _operation_blocks(inst: Instrument, op: Operation, number: int | None) -> li
             )
         ):
             return []
-        clause = f"{prefix}{label} to the Plan is hereby amended to {verbs[op.op]} the following:"
+        clause = f"{prefix}{label} to the Plan is hereby amended to {verbs[op.op]}:"
         return [Para(clause), *_group_blocks(op.rows, quoted=False)]
     if op.op == "terminate":
         what = op.target or "the Plan"
