@@ -433,3 +433,28 @@ def test_cli_reads_stdin(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == render_text(reference_instrument())
+
+
+def test_row_operations_render_as_clauses_with_tables() -> None:
+    added = ScheduleRow(fund="INVESCO New Fund", registrant="AIM STOCK FUNDS, INC.", share_class="Investor")
+    cut = ScheduleRow(fund="INVESCO Old Fund", registrant="AIM STOCK FUNDS, INC.", share_class="Investor")
+    priced = ScheduleRow(fund="INVESCO Dynamics Fund", share_class="Investor", service_fee=Decimal("0.15"))
+    inst = replace(
+        reference_instrument(),
+        schedule=None,
+        operations=(
+            Operation("add_rows", rows=(added,)),
+            Operation("remove_rows", rows=(cut,)),
+            Operation("set_rates", rows=(priced,)),
+        ),
+    )
+    flat = _words(render_text(inst))
+    assert "1. Schedule A to the Plan is hereby amended to add the following:" in flat
+    assert "2. Schedule A to the Plan is hereby amended to delete the following:" in flat
+    assert "3. Schedule A to the Plan is hereby amended to state these rates:" in flat
+    assert flat.index("INVESCO New Fund") < flat.index("INVESCO Old Fund") < flat.index("0.15%")
+    assert "deleted in its entirety" not in flat
+    # Rates already written in a restated section are not repeated.
+    restated = Operation("amend_text", section="Section 2", text="expenses at the rates of .15% per annum")
+    inst = replace(inst, operations=(restated, Operation("set_rates", rows=(priced,))))
+    assert "0.15%" not in render_text(inst) and ".15%" in render_text(inst)
