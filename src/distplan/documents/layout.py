@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from distplan.errors import InputError
@@ -37,7 +38,7 @@ class Line:
     # For a paragraph joined from several physical lines: (offset in text, source line) of each.
     breaks: tuple[tuple[int, int], ...] = ()
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(c.text for c in self.cells)
 
@@ -58,7 +59,8 @@ _TAG_LINE = re.compile(
 _INLINE_TAG = re.compile(r"</?(S|C|PAGE|FN|CAPTION)>", re.I)
 _PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?\s*$", re.I)
 _RULE = re.compile(r"^\s*(?:[-_=*~.]{3,}\s*)+$")
-_COL_SPLIT = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\s*$)")
+_COL_SPLIT = re.compile(r"\S+(?: {1,2}\S+)*")  # a cell: words apart by at most two spaces
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _FUNCTION_WORDS = frozenset(
     [
@@ -144,7 +146,7 @@ def _decode(data: bytes, path: str) -> str:
             continue
     else:
         raise InputError(f"{path}: cannot decode as UTF-8 or Windows-1252 text")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(text, 0, 8192))
     if controls > max(8, len(text[:8192]) // 50):
         raise InputError(f"{path}: binary file (control characters), not a text or HTML exhibit")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\xa0", " ")
