@@ -30,6 +30,8 @@ _KIND_ORDER = {"plan": 0, "schedule": 1, "amendment": 2}
 _SCHEDULE_OPS = ("replace_schedule", "add_rows", "remove_rows")
 
 Key = tuple[str, str]
+# A covered fund-class through renames: (fund key when first covered, class key, serial).
+Ident = tuple[str, str, int]
 
 fold = lru_cache(maxsize=200_000)(fold_name)
 _class_key = lru_cache(maxsize=10_000)(class_key)
@@ -120,7 +122,7 @@ class Line:
     instrument: str
     instrument_seq: int
     sources: dict[str, dict[str, Any]] = field(compare=False)
-    ident: Key = field(compare=False, default=("", ""))
+    ident: Ident = field(compare=False, default=("", "", 0))
 
     @property
     def key(self) -> Key:
@@ -227,7 +229,7 @@ def _dec(value: Decimal | None) -> str | None:
 
 @dataclass(slots=True)
 class _Row:
-    ident: Key
+    ident: Ident
     registrant: str | None
     fund: str
     share_class: str | None
@@ -325,13 +327,18 @@ class _Fold:
         self.pending: list[tuple[date, Key, _Row]] = []  # rows whose own date is later
         self.touched: set[Key] = set()
         self.default_class = default_class
+        self.serial = 0
+
+    def new_ident(self, key: Key) -> Ident:
+        self.serial += 1
+        return (key[0], key[1], self.serial)
 
     def key(self, fund: str, share_class: str | None) -> Key:
         return (fold(fund), _class_key(share_class or self.default_class or ""))
 
     def _new(self, r: ScheduleRow, ev: _Event, old: _Row | None, key: Key) -> _Row:
         return _Row(
-            ident=old.ident if old is not None else key,
+            ident=old.ident if old is not None else self.new_ident(key),
             registrant=r.registrant,
             fund=r.fund,
             share_class=r.share_class or self.default_class,
@@ -344,6 +351,8 @@ class _Fold:
     def _put(self, r: ScheduleRow, ev: _Event, old_rows: dict[Key, _Row]) -> None:
         key = self.key(r.fund, r.share_class)
         row = self._new(r, ev, old_rows.get(key), key)
+        # A later statement of the row supersedes one still waiting for its own date.
+        self.pending = [p for p in self.pending if p[1] != key]
         if r.effective_date is not None and r.effective_date > ev.date:
             self.pending.append((r.effective_date, key, row))
             return
@@ -361,7 +370,8 @@ class _Fold:
         if due:
             self.pending = [p for p in self.pending if p[0] > day]
             for _, key, row in due:
-                self.rows[key] = row
+                current = self.rows.get(key)
+                self.rows[key] = row if current is None else replace(row, ident=current.ident)
                 self.touched.add(key)
 
     def next_pending(self) -> date | None:
@@ -452,10 +462,8 @@ class _Rates:
                 slot[name] = t
 
     def line(self, row: _Row) -> Line:
-        scopes = ((row.ident[0], row.ident[1]), (row.ident[0], None), (None, row.ident[1]), (None, None))
         key = (fold(row.fund), _class_key(row.share_class or ""))
-        if key != row.ident:
-            scopes = ((key[0], key[1]), (key[0], None), (None, key[1]), (None, None))
+        scopes = ((key[0], key[1]), (key[0], None), (None, key[1]), (None, None))
         values: list[Decimal | None] = []
         sources: dict[str, dict[str, Any]] = {}
         since = row.since
@@ -648,12 +656,12 @@ def _signature(line: Line) -> tuple[Any, ...]:
     )
 
 
-def _periods(entries: Iterable[Entry], plan: Plan) -> list[tuple[Key, Line, date, date | None]]:
+def _periods(entries: Iterable[Entry], plan: Plan) -> list[tuple[Ident, Line, date, date | None]]:
     """Every maximal stretch over which a row's registrant, name, rates and instrument hold."""
     sweep = _Sweep(entries, plan)
     terms_days = sweep.terms_dates()
-    open_: dict[Key, tuple[Line, date]] = {}
-    out: list[tuple[Key, Line, date, date | None]] = []
+    open_: dict[Ident, tuple[Line, date]] = {}
+    out: list[tuple[Ident, Line, date, date | None]] = []
     while True:
         nxt = sweep.next_date()
         nxt_terms = next((d for d in terms_days if sweep.day is None or d > sweep.day), None)
