@@ -72,5 +72,8 @@ def record_governance(
     for e in ledger.entries(kinds=[KIND_GOVERNANCE], plan_id=plan.id):
         if e.source_sha256 == digest:
             return None
-    payload = {"type": PAYLOAD_TYPE, "path": path, "facts": governance_payloads(facts)}
+    items = governance_payloads(facts)
+    for item in items:
+        item["source"]["path"] = path  # as the user named the file, not where it was read from
+    payload = {"type": PAYLOAD_TYPE, "path": path, "facts": items}
     return ledger.append(KIND_GOVERNANCE, plan.id, payload, recorded_at=recorded_at, source_text=source_text)
