@@ -103,6 +103,8 @@ CLASS_AFTER = re.compile(rf"\bclass\s+({_CODE})(?![\w-])", re.I)
 CLASS_BEFORE = re.compile(r"\b([A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class\b(?!\s+(?:of|action)\b)", re.I)
 _NOT_CLASS_WORDS = frozenset(
     [
+        "and",
+        "or",
         "each",
         "the",
         "such",
