@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from distplan.compliance import (
     GovernanceFacts,
@@ -192,3 +194,43 @@ def test_effective_dates_and_detection() -> None:
     assert is_governance_document({"meetings": []})
     assert not is_governance_document({"kind": "amendment", "schedule": {}})
     assert GovernanceFacts().merge(facts) == facts
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "governance.md").read_text(encoding="utf-8")
+    block = doc.split("### A full example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    facts = load_governance(write(tmp_path, block))
+    assert facts.plan is not None and len(facts.plan.classes) == 2
+    assert [a.what for a in facts.approvals] == ["amendment", "continuance", "continuance", "agreement"]
+    assert facts.approvals[1].scope is not None  # `funds: all` with a class: every fund of the class
+    assert facts.reports[0].spent[1] == ("printing_and_mailing", Decimal("16950.75"))
+    assert facts.agreements[0].notice_days == 60 and facts.policies is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_loads_or_is_one_input_error(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    path = tmp_path_factory.mktemp("g") / "gov.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_governance(path)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(MINIMAL.splitlines()), max_size=25))
+def test_shuffled_lines_load_or_are_one_input_error(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str]
+) -> None:
+    path = tmp_path_factory.mktemp("g") / "gov.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_governance(path)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+
+
+def test_a_self_referencing_alias_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"gov\.yaml:1: meetings: refers to itself"):
+        load_governance(write(tmp_path, "meetings: &x [*x]\n"))

@@ -66,8 +66,26 @@ def _compose(text: str, where: str) -> tuple[Any, dict[str, int]]:
     lines: dict[str, int] = {}
     constructor = yaml.constructor.SafeConstructor()
 
+    open_nodes: set[int] = set()
+
     def walk(n: yaml.Node, path: str) -> Any:
         lines[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            if id(n) in open_nodes:  # an alias to an enclosing node: a cycle
+                raise InputError(f"{where}:{lines[path]}: {path or '(top)'}: refers to itself (YAML alias)")
+            open_nodes.add(id(n))
+            try:
+                return walk_collection(n, path)
+            finally:
+                open_nodes.discard(id(n))
+        try:
+            value = constructor.construct_object(n)
+        except (yaml.YAMLError, ValueError):
+            return n.value  # e.g. a date-like 2003-13-21: the field's reader reports it
+        # YAML floats lose exactness: keep the written digits for money and share counts.
+        return Decimal(n.value) if isinstance(value, float) and _is_decimal(n.value) else value
+
+    def walk_collection(n: yaml.Node, path: str) -> Any:
         if isinstance(n, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in n.value:
@@ -82,14 +100,7 @@ def _compose(text: str, where: str) -> tuple[Any, dict[str, int]]:
                     )
                 out[key] = walk(value_node, _join(path, key))
             return out
-        if isinstance(n, yaml.SequenceNode):
-            return [walk(item, f"{path}[{i}]") for i, item in enumerate(n.value)]
-        try:
-            value = constructor.construct_object(n)
-        except (yaml.YAMLError, ValueError):
-            return n.value  # e.g. a date-like 2003-13-21: the field's reader reports it
-        # YAML floats lose exactness: keep the written digits for money and share counts.
-        return Decimal(n.value) if isinstance(value, float) and _is_decimal(n.value) else value
+        return [walk(item, f"{path}[{i}]") for i, item in enumerate(n.value)]
 
     if node is None:
         return None, lines
