@@ -232,5 +232,5 @@ def test_shuffled_lines_load_or_are_one_input_error(
 
 
 def test_a_self_referencing_alias_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"gov\.yaml:1: meetings: refers to itself"):
+    with pytest.raises(InputError, match=r"gov\.yaml:1: meetings\[0\]: refers to itself"):
         load_governance(write(tmp_path, "meetings: &x [*x]\n"))
