@@ -1,20 +1,28 @@
 """The fee computation as Ibis expressions: the same expressions run on DuckDB and on Spark.
 
-Exactness. Amounts are DECIMAL: net assets DECIMAL(38, 10), rates (percent) DECIMAL(38, 10),
-products DECIMAL(38, 20). Neither engine divides decimals exactly (DuckDB returns a DOUBLE,
-Spark rounds to a scale), so every division is `round_half_even(N / D)` for a decimal N >= 0 and
-an integer D > 0, done as: a floating-point estimate of the quotient, corrected with exact
-decimal multiplications and comparisons, then half-even on the exact remainder. The estimate
-is only a starting point; the answer is exact while the quotient fits in an int64 and the
-estimate's error is below 1 (both hold under the input limits checked in `run.py`).
+Cents. A day's accrual in cents is `net_assets * rate% / days_in_year` (the /100 of the
+percentage and the x100 of the cents cancel). Each row carries that quotient exactly, as an
+integer part `q` and a remainder `rem` over a divisor `m`: accrual = q + rem/m cents. Rounding
+half-even is then `q + (2*rem > m or (2*rem == m and q odd))`, and a month's exact total is
+(sum of q) + (sum of rem)/m, rounded once (monthly policy) — no division of money ever happens
+in floating point.
 
-Cents. A day's accrual in cents is `net_assets * rate% / days_in_year`: the /100 of the
-percentage and the x100 of the cents cancel.
+Two arithmetic modes produce (q, rem, m); everything downstream is shared.
+
+* "cents" (the fast path): net assets in whole cents `a` (int64) and rates in 1e-4 percent
+  `R` (int64), so the accrual is a*R / m with m = days_in_year * 10**6, evaluated by integer
+  long division in int64 (`idiv`). Neither engine has exact integer division in Ibis (`//`
+  compiles to FLOOR(a / b) in floating point), so `idiv` divides `n - n % d`, a multiple of d,
+  which is exact while n < 2**53. Bounds: a < 2**50 (net assets below $10 trillion), R <= 10**6.
+* "exact" (any decimal input): N = net_assets * rate as DECIMAL(38, 20), q = floor(N / diy) from
+  a floating-point estimate corrected by exact decimal comparisons, rem = N - q*diy (a decimal).
+  DECIMAL -> DOUBLE is slow on DuckDB, so this is used only when a NAV has sub-cent digits or a
+  rate has more than four decimal places.
 
 Shapes. `rows` joins NAV rows to calendar segments (runs of days using one struck NAV, see
 `calendar.py`) and to coverage periods; `w` is the number of covered days in the row. Daily
-output uses one-day segments (w = 1); payables aggregate month segments, which is the same sum
-with far fewer rows.
+output uses one-day segments (w = 1); payables aggregate month segments: the same sums, far
+fewer rows.
 """
 
 from __future__ import annotations
@@ -28,40 +36,56 @@ from ibis.expr.types import BooleanValue, IntegerValue, Table, Value
 
 Rounding = Literal["daily-cents-half-even", "monthly-cents-half-even"]
 ROUNDINGS: tuple[str, ...] = ("daily-cents-half-even", "monthly-cents-half-even")
+Mode = Literal["cents", "exact"]
 
 MONEY = dt.Decimal(38, 10)
 WIDE = dt.Decimal(38, 20)
 CENTS = dt.Decimal(38, 2)
 MICROS = dt.Decimal(38, 6)
 INT = dt.int64
+RATE_UNITS = 10_000  # rates in the cents mode: 1e-4 percent
+CENTS_M = 100 * RATE_UNITS  # m = diy * CENTS_M in the cents mode
 
 
-def _i(expr: BooleanValue) -> IntegerValue:
+def _i(expr: BooleanValue | Value) -> IntegerValue:
     return expr.cast(INT)  # type: ignore[return-value]
+
+
+def idiv(n: Value, d: Value) -> tuple[IntegerValue, IntegerValue]:
+    """(n // d, n % d) for int64 0 <= n < 2**53, d > 0, exactly (see the module docstring)."""
+    r = n % d
+    return _i((n - r) / d), _i(r)
+
+
+def idiv_big(n: Value, d: Value) -> tuple[IntegerValue, IntegerValue]:
+    """(n // d, n % d) for int64 0 <= n < 2**62 and 0 < d < 2**10, exactly."""
+    b = 1 << 20
+    lo = n % b
+    hi = _i((n - lo) / b)  # n - lo is a multiple of 2**20: exact in a double
+    h1, h0 = idiv(hi, d)
+    q2, r = idiv(h0 * b + lo, d)
+    return _i(h1 * b + q2), r
+
+
+def half_even(q: Value, rem: Value, m: Value) -> IntegerValue:
+    """Round q + rem/m (0 <= rem < m) to an integer, ties to even."""
+    twice = rem + rem
+    return _i(q + _i((twice > m) | ((twice == m) & (q % 2 == 1))))
 
 
 def _wide(expr: Value) -> Value:
     return expr.cast(WIDE)
 
 
-def rhe_div(n: Value, d: Value, *, robust: bool = False) -> IntegerValue:
-    """round_half_even(n / d) as int64, exactly. n: decimal >= 0, d: int64 > 0.
-
-    The float estimate x' of x = n/d has |x' - x| < 1 when x < 2**50 (the fast form, used per
-    row); `robust` adds one exact correction round so x may approach 2**62 (per group)."""
+def floor_div_dec(n: Value, d: Value) -> tuple[IntegerValue, Value]:
+    """(floor(n / d), n - floor*d) for a decimal n >= 0 and an int64 d > 0, exactly: a float
+    estimate, one exact correction round, then a +-1 fix by exact decimal comparisons."""
     nw = _wide(n)
-    dw = _wide(d)
-    q0 = (nw.cast("float64") / d).floor().cast(INT)
-    if robust:
-        # A first estimate, then the float quotient of the (exact, now small) remainder.
-        r0 = nw - _wide(q0 * d)
-        q0 = q0 + (r0.cast("float64") / d).floor().cast(INT)
-    q0 = q0 - 1
+    q0 = _i((nw.cast("float64") / d).floor())
+    r0 = nw - _wide(q0 * d)
+    q0 = q0 + _i((r0.cast("float64") / d).floor()) - 1
     q = q0 + _i(_wide((q0 + 1) * d) <= nw) + _i(_wide((q0 + 2) * d) <= nw)
-    rem = nw - _wide(q * d)
-    twice = _wide(rem + rem)
-    up = (twice > dw) | ((twice == dw) & (q % 2 == 1))
-    return q + _i(up)  # type: ignore[return-value]
+    return _i(q), _wide(nw - _wide(q * d))
 
 
 def from_units(units: Value, scale: int) -> Value:
@@ -72,36 +96,50 @@ def from_units(units: Value, scale: int) -> Value:
     return (units.cast(target) * factor).cast(target)
 
 
-def rows(nav: Table, seg: Table, cov: Table) -> Table:
-    """NAV rows x the calendar segments using them x the coverage periods covering them.
+def rows(nav: Table, seg: Table, cov: Table, mode: Mode) -> Table:
+    """NAV rows x the calendar segments using them x the coverage periods covering them, with
+    each component's exact daily accrual in cents as (q_*, rem_*) over `m`.
 
-    nav: fc_id, strike (session date the row stands for), nav_date, na
+    nav: fc_id, strike (session date the row stands for), nav_date, na, a (cents, cents mode)
     seg: session, k, seg_start, seg_end, day, month_id, diy
     cov: period_id, cov_fc, plan, registrant, fund, share_class, p_start, p_end, p_k_lo,
-         p_k_hi, rate_d, rate_s, instrument
+         p_k_hi, rate_d, rate_s, r_d, r_s (rates in 1e-4 %, cents mode), instrument
     """
     j1 = nav.join(seg, nav.strike == seg.session)
     j = j1.join(cov, j1.fc_id == cov.cov_fc)
-    w = ibis.least(j.seg_end, j.p_end) - ibis.greatest(j.seg_start, j.p_start)
-    j = j.mutate(w=w)
+    j = j.mutate(w=ibis.least(j.seg_end, j.p_end) - ibis.greatest(j.seg_start, j.p_start))
     j = j.filter(j.w > 0)
-    return j.mutate(
-        nd=_wide(j.na * j.rate_d),
-        ns=_wide(j.na * j.rate_s),
-    )
+    if mode == "cents":
+        m = j.diy * CENTS_M
+        a1, a0 = idiv(j.a, m)
+        parts: dict[str, Value] = {"m": _i(m)}
+        for c, rate in (("d", j.r_d), ("s", j.r_s)):
+            t1, t0 = idiv(a0 * rate, m)
+            parts[f"q_{c}"] = _i(a1 * rate + t1)
+            parts[f"rem_{c}"] = t0
+        return j.mutate(**parts)
+    qd, rd = floor_div_dec(j.na * j.rate_d, j.diy)
+    qs, rs = floor_div_dec(j.na * j.rate_s, j.diy)
+    return j.mutate(m=j.diy, q_d=qd, rem_d=rd, q_s=qs, rem_s=rs)
 
 
-def daily(rows_: Table, rounding: Rounding) -> Table:
+def daily(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
     """One row per covered calendar day (rows_ built from one-day segments)."""
     r = rows_
     if rounding == "daily-cents-half-even":
-        ad = from_units(rhe_div(r.nd, r.diy), 2)
-        as_ = from_units(rhe_div(r.ns, r.diy), 2)
+        ad = from_units(half_even(r.q_d, r.rem_d, r.m), 2)
+        as_ = from_units(half_even(r.q_s, r.rem_s, r.m), 2)
         total = (ad + as_).cast(CENTS)
     else:
         # Full precision is kept for the month; the daily rows show it to 10**-6 dollars.
-        ad = from_units(rhe_div(_wide(r.nd * 10_000), r.diy, robust=True), 6)
-        as_ = from_units(rhe_div(_wide(r.ns * 10_000), r.diy, robust=True), 6)
+        shown = []
+        for q, rem in ((r.q_d, r.rem_d), (r.q_s, r.rem_s)):
+            if mode == "cents":
+                u1, u0 = idiv(rem * 10_000, r.m)
+            else:
+                u1, u0 = floor_div_dec(_wide(rem * 10_000), r.m)
+            shown.append(from_units(half_even(q * 10_000 + u1, u0, r.m), 6))
+        ad, as_ = shown
         total = (ad + as_).cast(MICROS)
     return r.select(
         date=r.day,
@@ -121,27 +159,31 @@ def daily(rows_: Table, rounding: Rounding) -> Table:
     )
 
 
-def period_months(rows_: Table, rounding: Rounding) -> Table:
+def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
     """Aggregate per (coverage period, month), with the evidence `checked` needs: how many NAV
     rows were used and which session indices (min, max, sum, sum of squares)."""
     r = rows_
-    metrics = {
-        "days": r.w.sum().cast(INT),
-        "n": r.count().cast(INT),
-        "kmin": r.k.min().cast(INT),
-        "kmax": r.k.max().cast(INT),
-        "ksum": r.k.sum().cast(INT),
-        "ksq": (r.k * r.k).sum().cast(INT),
-        "sna": (r.na * r.w).sum().cast(MONEY),
-        "nav_min": r.na.min().cast(MONEY),
-        "nav_max": r.na.max().cast(MONEY),
+    metrics: dict[str, Value] = {
+        "days": _i(r.w.sum()),
+        "n": _i(r.count()),
+        "kmin": _i(r.k.min()),
+        "kmax": _i(r.k.max()),
+        "ksum": _i(r.k.sum()),
+        "ksq": _i((r.k * r.k).sum()),
+        "m": _i(r.m.max()),
     }
-    if rounding == "daily-cents-half-even":
-        metrics["cd"] = (rhe_div(r.nd, r.diy) * r.w).sum().cast(INT)
-        metrics["cs"] = (rhe_div(r.ns, r.diy) * r.w).sum().cast(INT)
+    if mode == "cents":
+        metrics["sna_c"] = _i((r.a * r.w).sum())
     else:
-        metrics["sd"] = _wide(r.nd * r.w).sum().cast(WIDE)
-        metrics["ss"] = _wide(r.ns * r.w).sum().cast(WIDE)
+        metrics["sna"] = (r.na * r.w).sum().cast(MONEY)
+    if rounding == "daily-cents-half-even":
+        metrics["cd"] = _i((half_even(r.q_d, r.rem_d, r.m) * r.w).sum())
+        metrics["cs"] = _i((half_even(r.q_s, r.rem_s, r.m) * r.w).sum())
+    else:
+        for c in ("d", "s"):
+            metrics[f"q_{c}"] = _i((r[f"q_{c}"] * r.w).sum())
+            rem = r[f"rem_{c}"] * r.w
+            metrics[f"rem_{c}"] = _i(rem.sum()) if mode == "cents" else _wide(rem).sum().cast(WIDE)
     return r.group_by(["period_id", "month_id"]).aggregate(**metrics)
 
 
@@ -167,38 +209,51 @@ def checked(pm: Table, cov: Table, months: Table) -> Table:
     return j.mutate(bad=_i(~ok))
 
 
-def payables(pmc: Table, rounding: Rounding) -> Table:
+def payables(pmc: Table, rounding: Rounding, mode: Mode) -> Table:
     """One row per (plan, fund-class, month) from checked period-months.
 
     The registrant and names are those of the month's last coverage period (a rename within
     the month reports under the new name); `instruments` lists every instrument behind a rate."""
-    g = pmc.group_by(["plan", "cov_fc", "month_id", "month", "due_date", "diy"])
+    g = pmc.group_by(["plan", "cov_fc", "month_id", "month", "due_date"])
     metrics: dict[str, Value] = {
         "registrant": pmc.registrant.argmax(pmc.p_start),
         "fund": pmc.fund.argmax(pmc.p_start),
         "share_class": pmc.share_class.argmax(pmc.p_start),
-        "days": pmc.days.sum().cast(INT),
-        "sna": pmc.sna.sum().cast(MONEY),
+        "days": _i(pmc.days.sum()),
         "instruments": pmc.instrument.collect(distinct=True).sort().join("; "),
-        "n_periods": pmc.count().cast(INT),
-        "bad": pmc.bad.sum().cast(INT),
-        "nav_max": pmc.nav_max.max().cast(MONEY),
-        "nav_min": pmc.nav_min.min().cast(MONEY),
+        "n_periods": _i(pmc.count()),
+        "bad": _i(pmc.bad.sum()),
+        "m": _i(pmc.m.max()),
     }
-    if rounding == "daily-cents-half-even":
-        metrics["cd"] = pmc.cd.sum().cast(INT)
-        metrics["cs"] = pmc.cs.sum().cast(INT)
+    if mode == "cents":
+        metrics["sna_c"] = _i(pmc.sna_c.sum())
     else:
-        metrics["sd"] = pmc.sd.sum().cast(WIDE)
-        metrics["ss"] = pmc.ss.sum().cast(WIDE)
+        metrics["sna"] = pmc.sna.sum().cast(MONEY)
+    if rounding == "daily-cents-half-even":
+        metrics["cd"] = _i(pmc.cd.sum())
+        metrics["cs"] = _i(pmc.cs.sum())
+    else:
+        for c in ("d", "s"):
+            metrics[f"q_{c}"] = _i(pmc[f"q_{c}"].sum())
+            rem = pmc[f"rem_{c}"].sum()
+            metrics[f"rem_{c}"] = _i(rem) if mode == "cents" else rem.cast(WIDE)
     a = g.aggregate(**metrics)
     if rounding == "daily-cents-half-even":
         cd, cs = a.cd, a.cs
     else:
-        cd = rhe_div(a.sd, a.diy, robust=True)
-        cs = rhe_div(a.ss, a.diy, robust=True)
-    fee_d = from_units(cd, 2)
-    fee_s = from_units(cs, 2)
+        fees = []
+        for c in ("d", "s"):
+            if mode == "cents":
+                extra, left = idiv(a[f"rem_{c}"], a.m)
+            else:
+                extra, left = floor_div_dec(a[f"rem_{c}"], a.m)
+            fees.append(half_even(a[f"q_{c}"] + extra, left, a.m))
+        cd, cs = fees
+    if mode == "cents":
+        aq, ar = idiv_big(a.sna_c, a.days)
+    else:
+        aq, ar = floor_div_dec(_wide(a.sna * 100), a.days)
+    average = from_units(half_even(aq, ar, a.days), 2)
     return a.select(
         month=a.month,
         plan=a.plan,
@@ -206,9 +261,9 @@ def payables(pmc: Table, rounding: Rounding) -> Table:
         fund=a.fund,
         share_class=a.share_class,
         days=a.days,
-        average_net_assets=from_units(rhe_div(_wide(a.sna * 100), a.days, robust=True), 2),
-        fee_distribution=fee_d,
-        fee_service=fee_s,
+        average_net_assets=average,
+        fee_distribution=from_units(cd, 2),
+        fee_service=from_units(cs, 2),
         fee=from_units(cd + cs, 2),
         due_date=a.due_date,
         instruments=a.instruments,
@@ -216,6 +271,4 @@ def payables(pmc: Table, rounding: Rounding) -> Table:
         month_id=a.month_id,
         n_periods=a.n_periods,
         bad=a.bad,
-        nav_max=a.nav_max,
-        nav_min=a.nav_min,
     ).order_by(["month", "plan", "registrant", "fund", "share_class"])

@@ -33,11 +33,14 @@ REQUIRED = ("fund", "date", "net_assets")
 
 @dataclass(frozen=True)
 class Nav:
-    """The NAV input as an engine table with columns fund, share_class, date, net_assets."""
+    """The NAV input as an engine table with columns fund, share_class, date, net_assets
+    (DECIMAL(38, 10)) and cents (int64: net assets in whole cents, meaningful when `in_cents`,
+    or after the name pass found no sub-cent digits)."""
 
     table: Table
     where: str
     warnings: tuple[Diagnostic, ...]
+    in_cents: bool  # the column's type guarantees whole cents
 
 
 def describe(source: NavSource) -> str:
@@ -96,13 +99,26 @@ def standardize(raw: Table, where: str) -> Nav:
         )
     warnings: list[Diagnostic] = []
     na_type = schema["net_assets"]
+    col = raw.net_assets
+    in_cents = True
     if na_type.is_floating():
         warnings.append(
             Diagnostic("warning", f"{where}: net_assets is floating point; values are rounded to the cent")
         )
-        net_assets = raw.net_assets.cast(dt.Decimal(38, 2)).cast(MONEY)
-    elif na_type.is_decimal() or na_type.is_integer():
-        net_assets = raw.net_assets.cast(MONEY)
+        cents = (col.cast(dt.Decimal(38, 2)) * 100).cast("int64")
+        net_assets = col.cast(dt.Decimal(38, 2)).cast(MONEY)
+    elif na_type.is_integer():
+        cents = col.cast("int64") * 100
+        net_assets = col.cast(MONEY)
+    elif na_type.is_decimal():
+        scale = na_type.scale if na_type.scale is not None else 10
+        if scale > 10:
+            raise InputError(f"{where}: net_assets has {scale} decimal places; at most 10 are supported")
+        in_cents = scale <= 2
+        # Whole cents scaled by 100 are integers: the cast to int64 is exact when no sub-cent
+        # digits exist (the name pass checks that when the type does not guarantee it).
+        cents = (col * 100).cast("int64")
+        net_assets = col.cast(MONEY)
     else:
         raise InputError(f"{where}: column net_assets has type {na_type}; expected a decimal number")
     date_type = schema["date"]
@@ -123,8 +139,9 @@ def standardize(raw: Table, where: str) -> Nav:
         share_class=share_class.cast("string"),
         date=day,
         net_assets=net_assets,
+        cents=cents,
     )
-    return Nav(table, where, tuple(warnings))
+    return Nav(table, where, tuple(warnings), in_cents)
 
 
 def read_mapping(path: Path) -> dict[str, tuple[str, str]]:

@@ -19,8 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import ibis
+import ibis.expr.datatypes as dt
 import pyarrow as pa
-from ibis.expr.types import Table
+import pyarrow.compute as pc
+from ibis.expr.types import Table, Value
 
 from distplan.errors import InputError
 from distplan.fees import expressions as ex
@@ -31,8 +33,8 @@ from distplan.fees.expressions import ROUNDINGS, Rounding
 from distplan.fees.navsource import Nav, NavSource, open_nav, read_mapping
 from distplan.model import Diagnostic
 
-# Above this the per-row float estimate in `rhe_div` could be off by a unit: $100 trillion.
-MAX_NET_ASSETS = Decimal("1e14")
+# The exact integer arithmetic of `expressions` holds below this: $10 trillion per fund-class.
+MAX_NET_ASSETS = Decimal("1e13")
 _LIST = 8  # how many gaps/funds an error line names before "and N more"
 
 Progress = Callable[[str], None]
@@ -59,6 +61,9 @@ class FeeOptions:
     carry_missing: bool = False
     due_days: int = 10
     mapping: Path | None = None
+    # Use the decimal arithmetic even when the integer (cents) mode would do: same results,
+    # slower; the tests run both.
+    force_exact: bool = False
 
     def __post_init__(self) -> None:
         if self.rounding not in ROUNDINGS:
@@ -107,7 +112,19 @@ class _Run:
         self.carried: pa.Table | None = None
         self._cov_t = ibis.memtable(self._cov_arrow())
         self._months_t = ibis.memtable(self.cal.month_table(options.due_days))
+        self.subcent_rows = 0
         self._names_t = self._match_names()
+        self.mode: ex.Mode = "cents" if self._cents_ok() else "exact"
+
+    def _cents_ok(self) -> bool:
+        """The fast integer mode needs whole-cent net assets and rates in 1e-4 percent."""
+        units = Decimal(ex.RATE_UNITS)
+        rates_ok = all(
+            (r * units) == (r * units).to_integral_value()
+            for p in self.cov.periods
+            for r in (p.rate_distribution, p.rate_service)
+        )
+        return rates_ok and self.subcent_rows == 0 and not self.options.force_exact
 
     # --- small tables --------------------------------------------------------------------
 
@@ -128,6 +145,8 @@ class _Run:
                 "p_k_hi": pa.array([cal.idx_lt(p.end) for p in ps], pa.int64()),
                 "rate_d": pa.array([p.rate_distribution for p in ps], pa.decimal128(38, 10)),
                 "rate_s": pa.array([p.rate_service for p in ps], pa.decimal128(38, 10)),
+                "r_d": pa.array([_rate_units(p.rate_distribution) for p in ps], pa.int64()),
+                "r_s": pa.array([_rate_units(p.rate_service) for p in ps], pa.int64()),
                 "instrument": pa.array([p.instrument for p in ps], pa.string()),
             }
         )
@@ -154,6 +173,7 @@ class _Run:
                 min_na=scope.net_assets.min(),
                 max_na=scope.net_assets.max(),
                 off_days=(~scope.date.isin(sessions.s)).cast("int64").sum().cast("int64"),
+                **self._subcent(scope),
             )
         ).to_pylist()
         mapping = read_mapping(self.options.mapping) if self.options.mapping else {}
@@ -182,6 +202,7 @@ class _Run:
                 unmatched.setdefault(fund, set()).add(share_class)
                 continue
             off_days += row["off_days"]
+            self.subcent_rows += row.get("subcent", 0) or 0
             matched["nav_fund"].append(fund)
             matched["nav_class"].append(share_class)
             matched["fc_id"].append(fc_id)
@@ -203,6 +224,13 @@ class _Run:
         schema = pa.schema([("nav_fund", pa.string()), ("nav_class", pa.string()), ("fc_id", pa.int64())])
         return ibis.memtable(pa.table(matched, schema=schema))
 
+    def _subcent(self, scope: Table) -> dict[str, Value]:
+        if self.nav.in_cents:
+            return {}
+        na = scope.net_assets
+        whole = na.cast(dt.Decimal(38, 2)).cast(ex.MONEY)
+        return {"subcent": (na != whole).cast("int64").sum().cast("int64")}
+
     def mapped_nav(self, *, lower_bound: bool = True) -> Table:
         t = self.nav.table
         if lower_bound:
@@ -211,7 +239,10 @@ class _Run:
             t = t.filter(t.date < self.cal.end)
         n = self._names_t
         j = t.join(n, (t.fund == n.nav_fund) & (t.share_class == n.nav_class))
-        out = j.select(fc_id=j.fc_id, strike=j.date, nav_date=j.date, na=j.net_assets)
+        cols: dict[str, Value] = {"fc_id": j.fc_id, "strike": j.date, "nav_date": j.date, "na": j.net_assets}
+        if self.mode == "cents":
+            cols["a"] = j.cents
+        out = j.select(**cols)
         if self.carried is not None and lower_bound:
             out = out.union(ibis.memtable(self.carried))
         return out
@@ -219,14 +250,15 @@ class _Run:
     # --- evaluation ----------------------------------------------------------------------
 
     def _rows(self, granularity: Granularity) -> Table:
-        return ex.rows(self.mapped_nav(), self._segments(granularity), self._cov_t)
+        return ex.rows(self.mapped_nav(), self._segments(granularity), self._cov_t, self.mode)
 
     def payables_expr(self) -> Table:
-        pm = ex.period_months(self._rows("month"), self.options.rounding)
-        return ex.payables(ex.checked(pm, self._cov_t, self._months_t), self.options.rounding)
+        rounding = self.options.rounding
+        pm = ex.period_months(self._rows("month"), rounding, self.mode)
+        return ex.payables(ex.checked(pm, self._cov_t, self._months_t), rounding, self.mode)
 
     def daily_expr(self) -> Table:
-        out = ex.daily(self._rows("day"), self.options.rounding)
+        out = ex.daily(self._rows("day"), self.options.rounding, self.mode)
         return out.order_by(["fund", "share_class", "date"])
 
     def expected_period_months(self) -> int:
@@ -237,14 +269,14 @@ class _Run:
     def payables(self) -> pa.Table:
         self.progress("computing payables")
         table = self.engine.to_arrow(self.payables_expr())
-        ok = pa.compute.sum(table["bad"]).as_py() in (None, 0) and (
-            (pa.compute.sum(table["n_periods"]).as_py() or 0) == self.expected_period_months()
+        ok = pc.sum(table["bad"]).as_py() in (None, 0) and (
+            (pc.sum(table["n_periods"]).as_py() or 0) == self.expected_period_months()
         )
         if not ok:
             self.progress("locating missing NAV")
             self._repair(table)
             table = self.engine.to_arrow(self.payables_expr())
-            if pa.compute.sum(table["bad"]).as_py() not in (None, 0):  # pragma: no cover - a bug
+            if pc.sum(table["bad"]).as_py() not in (None, 0):  # pragma: no cover - a bug
                 raise RuntimeError("NAV completeness check failed after carrying missing NAV")
         return table
 
@@ -314,7 +346,7 @@ class _Run:
         before = self._latest_before(
             [fc for fc, days in missing.items() if not present[fc] or min(present[fc]) > min(days)]
         )
-        out: dict[str, list[object]] = {"fc_id": [], "strike": [], "nav_date": [], "na": []}
+        out: dict[str, list[object]] = {"fc_id": [], "strike": [], "nav_date": [], "na": [], "a": []}
         for fc, days in sorted(missing.items()):
             known = sorted(present[fc])
             for day in sorted(set(days)):
@@ -331,14 +363,20 @@ class _Run:
                 out["strike"].append(day)
                 out["nav_date"].append(src)
                 out["na"].append(na)
+                out["a"].append(int(na * 100) if self.mode == "cents" else 0)
             self.warnings.append(
                 Diagnostic("warning", f"{self.where}: carried the last NAV over missing days for {names[fc]}: "
                            f"{_dates(days)}")
             )
-        schema = pa.schema(
-            [("fc_id", pa.int64()), ("strike", pa.date32()), ("nav_date", pa.date32()), ("na", pa.decimal128(38, 10))]
-        )
-        self.carried = pa.table(out, schema=schema)
+        fields = [
+            ("fc_id", pa.int64()),
+            ("strike", pa.date32()),
+            ("nav_date", pa.date32()),
+            ("na", pa.decimal128(38, 10)),
+            ("a", pa.int64()),
+        ]
+        carried = pa.table(out, schema=pa.schema(fields))
+        self.carried = carried if self.mode == "cents" else carried.drop_columns(["a"])
 
     def _latest_before(self, fcs: Sequence[int]) -> dict[int, tuple[date, Decimal]]:
         """The last NAV struck on a session before the range, for fund-classes missing it."""
@@ -359,6 +397,12 @@ class _Run:
         for p in self.cov.periods:
             out.setdefault(p.fc_id, label(p.fund, p.share_class))
         return out
+
+
+def _rate_units(rate: Decimal) -> int:
+    """A rate in 1e-4 percent for the cents mode (0 when it does not fit: exact mode then)."""
+    units = rate * ex.RATE_UNITS
+    return int(units) if units == units.to_integral_value() else 0
 
 
 def _dates(days: Sequence[date]) -> str:
@@ -425,7 +469,7 @@ def accrue(
             return FeeResult(eng.to_arrow(run.daily_expr()), tuple(run.warnings), start, end)
         run.progress(f"writing {out}")
         eng.write(run.daily_expr(), out)
-        days = pa.compute.sum(checked["days"]).as_py() or 0
+        days = pc.sum(checked["days"]).as_py() or 0
         return FeeResult(_public(checked), tuple(run.warnings), start, end, rows_written=int(days))
     finally:
         if own:

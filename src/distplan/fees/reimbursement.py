@@ -1,0 +1,152 @@
+"""Reimbursement plans (DOMAIN.md section 6): the month's computed fee is only a cap.
+
+    paid      = min(cap, eligible expenses + carry-in)
+    carry-out = eligible expenses + carry-in - paid     (0, forfeited, without carry-forward)
+
+per fund-class, month after month in order. Expenses are given by Form N-1A Item 19(g)
+category so the SAI table can be filled from the same record. Compensation plans (the default)
+pay the fee itself and never come here.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyarrow as pa
+
+from distplan.errors import InputError
+from distplan.fees.coverage import fc_key
+from distplan.model import Diagnostic
+from distplan.periods import round_cents
+
+# Form N-1A Item 19(g)(1) categories, in the form's order.
+CATEGORIES: tuple[str, ...] = (
+    "advertising",
+    "printing_mailing",  # prospectuses to other than current shareholders
+    "underwriters",
+    "broker_dealers",
+    "sales_personnel",
+    "financing",  # interest, carrying or other financing charges
+    "other",
+)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Expense:
+    month: str  # YYYY-MM
+    fund: str
+    share_class: str | None
+    category: str
+    amount: Decimal
+
+
+def _money(value: str, where: str) -> Decimal:
+    try:
+        amount = Decimal(value.strip().replace(",", "").lstrip("$"))
+    except InvalidOperation:
+        raise InputError(f"{where}: amount {value!r} is not a number") from None
+    if not amount.is_finite() or amount < 0:
+        raise InputError(f"{where}: amount {value!r} must be a non-negative number")
+    return amount
+
+
+def read_expenses(path: Path) -> list[Expense]:
+    """CSV with columns month (YYYY-MM), fund, share_class, category, amount."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            need = {"month", "fund", "category", "amount"}
+            have = {f.strip() for f in reader.fieldnames or []}
+            if not need <= have:
+                raise InputError(f"{path}: expenses need columns month, fund, share_class, category, amount")
+            out = []
+            for line, raw in enumerate(reader, start=2):
+                row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+                where = f"{path}:{line}"
+                month = row["month"]
+                if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+                    raise InputError(f"{where}: month {month!r} is not YYYY-MM")
+                category = row["category"].casefold().replace(" ", "_").replace("-", "_")
+                if category not in CATEGORIES:
+                    raise InputError(f"{where}: category {row['category']!r}; expected one of {', '.join(CATEGORIES)}")
+                if not row["fund"]:
+                    raise InputError(f"{where}: fund is empty")
+                out.append(
+                    Expense(month, row["fund"], row.get("share_class") or None, category, _money(row["amount"], where))
+                )
+            return out
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+
+
+def read_carry_in(path: Path) -> dict[tuple[str, str], Decimal]:
+    """CSV with columns fund, share_class, amount: unreimbursed balances brought forward."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if not {"fund", "amount"} <= {f.strip() for f in reader.fieldnames or []}:
+                raise InputError(f"{path}: carry-in needs columns fund, share_class, amount")
+            out: dict[tuple[str, str], Decimal] = {}
+            for line, raw in enumerate(reader, start=2):
+                row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+                key = fc_key(row["fund"], row.get("share_class") or None)
+                out[key] = out.get(key, ZERO) + _money(row["amount"], f"{path}:{line}")
+            return out
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+
+
+def reimburse(
+    payables: pa.Table,
+    expenses: Iterable[Expense],
+    carry_in: Mapping[tuple[str, str], Decimal] | None = None,
+    *,
+    carry_forward: bool = True,
+) -> tuple[pa.Table, list[Diagnostic]]:
+    """Payables of a reimbursement plan: the payables' `fee` is the cap. Returns the rows with
+    expenses (total and per category), carry_in, paid, carry_out and forfeited, and warnings
+    for expenses of fund-classes or months without a payable."""
+    by_row: dict[tuple[str, tuple[str, str]], dict[str, Decimal]] = {}
+    for e in expenses:
+        bucket = by_row.setdefault((e.month, fc_key(e.fund, e.share_class)), dict.fromkeys(CATEGORIES, ZERO))
+        bucket[e.category] += e.amount
+    balance: dict[tuple[str, str], Decimal] = dict(carry_in or {})
+    rows = sorted(payables.to_pylist(), key=lambda r: (r["month"], r["plan"], r["registrant"] or "", r["fund"]))
+    used: set[tuple[str, tuple[str, str]]] = set()
+    out = []
+    for row in rows:
+        key = fc_key(row["fund"], row["share_class"])
+        cats = by_row.get((row["month"], key), dict.fromkeys(CATEGORIES, ZERO))
+        used.add((row["month"], key))
+        eligible = round_cents(sum(cats.values(), ZERO))
+        brought = balance.get(key, ZERO)
+        cap: Decimal = row["fee"]
+        paid = min(cap, eligible + brought)
+        left = eligible + brought - paid
+        carry_out = left if carry_forward else ZERO
+        balance[key] = carry_out
+        out.append(
+            {
+                **row,
+                "expenses": eligible,
+                **{f"expense_{c}": cats[c] for c in CATEGORIES},
+                "carry_in": brought,
+                "paid": paid,
+                "carry_out": carry_out,
+                "forfeited": ZERO if carry_forward else left,
+            }
+        )
+    warnings = [
+        Diagnostic("warning", f"expenses for {key[0]} ({key[1] or 'no class'}) in {month} have no payable; ignored")
+        for month, key in sorted(set(by_row) - used)
+    ]
+    money = pa.decimal128(38, 2)
+    schema = payables.schema
+    for name in ("expenses", *(f"expense_{c}" for c in CATEGORIES), "carry_in", "paid", "carry_out", "forfeited"):
+        schema = schema.append(pa.field(name, money))
+    return pa.Table.from_pylist(out, schema=schema), warnings
