@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from distplan.cli.app import app
@@ -74,7 +75,8 @@ def _print_findings(findings: list[Finding], inp: CheckInput) -> None:
         out.print(f"[{_STYLE[severity]}]{heading} ({len(group)})[/]")
         for f in group:
             out.print(
-                f"  [{_STYLE[severity]}]{f.citation}[/]  [bold]{f.subject.name}[/]: {f.message}", markup=True
+                f"  [{_STYLE[severity]}]{escape(f.citation)}[/]  [bold]{escape(f.subject.name)}[/]: "
+                + escape(f.message)
             )
             if f.subject.members and len(f.subject.members) > 1:
                 shown = ", ".join(f.subject.members[:4]) + (" ..." if len(f.subject.members) > 4 else "")
@@ -163,9 +165,9 @@ def calendar(
             d.due.isoformat(),
             str(d.days_left),
             f"[{style.get(d.status, '')}]{status}[/]",
-            d.citation,
-            d.subject.name,
-            d.description,
+            escape(d.citation),
+            escape(d.subject.name),
+            escape(d.description),
         )
     out.print(table)
 
