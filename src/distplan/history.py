@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from distplan.errors import InputError
@@ -98,13 +99,18 @@ def _terms(entry: Entry) -> Terms | None:
 
 
 def instrument_label(entry: Entry) -> str:
-    inst = entry.instrument
-    if inst.amendment_number is not None:
-        name = f"Amendment No. {inst.amendment_number}"
-    elif inst.kind == "plan":
-        name = inst.title or "Plan"
+    """ "Amendment No. 3 (seq 2)". Read from the payload without decoding the instrument."""
+    p = entry.payload
+    kind = str(p.get("kind") or "instrument")
+    schedule = p.get("schedule")
+    if p.get("amendment_number") is not None:
+        name = f"Amendment No. {p['amendment_number']}"
+    elif kind == "plan":
+        name = p.get("title") or "Plan"
+    elif isinstance(schedule, dict) and schedule.get("label"):
+        name = str(schedule["label"])
     else:
-        name = inst.schedule.label if inst.schedule is not None else (inst.title or inst.kind.title())
+        name = p.get("title") or kind.title()
     return f"{name} (seq {entry.seq})"
 
 
@@ -237,6 +243,8 @@ class _Row:
     seq: int
     label: str
     since: date
+    # (terms signature, line, display order) once computed; rows are never changed in place.
+    memo: tuple[tuple[int, ...], Line, tuple[str, str, str]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -257,19 +265,34 @@ def _plan_entries(entries: Iterable[Entry], plan: Plan) -> tuple[list[_Event], l
         if e.plan_id != plan.id or e.seq in voided:
             continue
         if e.kind == KIND_INSTRUMENT:
-            inst = e.instrument
-            label = instrument_label(e)
-            if inst.effective_date is None:
-                warnings.append(f"{label}: no effective date; left out of the plan's state")
+            ev = _event(e)
+            if ev is None:
+                warnings.append(f"{instrument_label(e)}: no effective date; left out of the plan's state")
                 continue
-            order = (_KIND_ORDER.get(inst.kind, 2), inst.amendment_number or 0, e.seq)
-            events.append(_Event(inst.effective_date, order, e, label))
+            events.append(ev)
         elif e.kind == KIND_TERMS:
             t = _terms(e)
             if t is not None:
                 terms.append(t)
     events.sort(key=lambda ev: (ev.date, ev.order))
     return events, terms, warnings
+
+
+def _event(e: Entry) -> _Event | None:
+    """The instrument entry as a dated event (worked out once per immutable entry)."""
+    if "_history_event" not in e.__dict__:
+        # From the payload: decoding every instrument is the cost of a cold query.
+        ev = None
+        if e.effective_date is not None:
+            number = e.payload.get("amendment_number")
+            order = (
+                _KIND_ORDER.get(e.payload.get("kind") or "", 2),
+                number if isinstance(number, int) else 0,
+                e.seq,
+            )
+            ev = _Event(e.effective_date, order, e, instrument_label(e))
+        e.__dict__["_history_event"] = ev
+    return e.__dict__["_history_event"]
 
 
 def warnings(entries: Iterable[Entry], plan: Plan) -> list[str]:
@@ -316,18 +339,74 @@ def _entry_ops(entry: Entry) -> list[Operation]:
 
 
 def _replaces(entry: Entry) -> bool:
-    return any(op.op == "replace_schedule" for op in _entry_ops(entry))
+    """Whether the instrument replaces the whole schedule (as `_schedule_ops` would say),
+    read from the payload without decoding the instrument."""
+    p = entry.payload
+    ops = [op.get("op") for op in p.get("operations") or [] if isinstance(op, dict)]
+    if "replace_schedule" in ops:
+        return True
+    schedule = p.get("schedule")
+    if not isinstance(schedule, dict) or any(op in _SCHEDULE_OPS for op in ops):
+        return False
+    return bool(schedule.get("replaces_entirely", True)) or p.get("kind") in ("plan", "schedule")
+
+
+class _Keep:
+    """Marks an argument not given (None is a value here)."""
+
+
+_KEEP = _Keep()
 
 
 class _Fold:
-    """Applies instruments in order, keeping the rows in force and those touched per step."""
+    """Applies instruments in order, keeping the rows in force and those touched per step.
+
+    Indexed by key, by folded registrant and by identity so that an amendment costs what it
+    changes, not the size of the schedule."""
 
     def __init__(self, default_class: str | None) -> None:
         self.rows: dict[Key, _Row] = {}
+        self.by_registrant: dict[str, set[Key]] = {}
+        self.ident_key: dict[Ident, Key] = {}
         self.pending: list[tuple[date, Key, _Row]] = []  # rows whose own date is later
         self.touched: set[Key] = set()
+        self.changed: set[Ident] = set()  # identities added, removed or altered (for periods)
         self.default_class = default_class
         self.serial = 0
+
+    def copy(self) -> _Fold:
+        other = _Fold(self.default_class)
+        other.rows = dict(self.rows)
+        other.by_registrant = {k: set(v) for k, v in self.by_registrant.items()}
+        other.ident_key = dict(self.ident_key)
+        other.pending = list(self.pending)
+        other.serial = self.serial
+        return other
+
+    # The only two places that change `rows` (keeping the indexes in step).
+    def _set(self, key: Key, row: _Row) -> None:
+        old = self.rows.get(key)
+        if old is not None:
+            self._unindex(key, old)
+        self.rows[key] = row
+        self.by_registrant.setdefault(fold(row.registrant or ""), set()).add(key)
+        self.ident_key[row.ident] = key
+        self.touched.add(key)
+        self.changed.add(row.ident)
+
+    def _pop(self, key: Key) -> None:
+        old = self.rows.pop(key, None)
+        if old is not None:
+            self._unindex(key, old)
+            self.touched.add(key)
+
+    def _unindex(self, key: Key, row: _Row) -> None:
+        self.changed.add(row.ident)
+        keys = self.by_registrant.get(fold(row.registrant or ""))
+        if keys is not None:
+            keys.discard(key)
+        if self.ident_key.get(row.ident) == key:
+            del self.ident_key[row.ident]
 
     def new_ident(self, key: Key) -> Ident:
         self.serial += 1
@@ -351,15 +430,17 @@ class _Fold:
     def _put(self, r: ScheduleRow, ev: _Event, old_rows: dict[Key, _Row]) -> None:
         key = self.key(r.fund, r.share_class)
         row = self._new(r, ev, old_rows.get(key), key)
-        # A later statement of the row supersedes one still waiting for its own date.
-        self.pending = [p for p in self.pending if p[1] != key]
+        if self.pending:  # a later statement of the row supersedes one waiting for its date
+            self.pending = [p for p in self.pending if p[1] != key]
         if r.effective_date is not None and r.effective_date > ev.date:
             self.pending.append((r.effective_date, key, row))
             return
-        self.rows[key] = row
-        self.touched.add(key)
+        self._set(key, row)
 
     def _matching(self, fund: str | None, share_class: str | None) -> list[Key]:
+        if fund and (share_class or self.default_class):
+            key = self.key(fund, share_class)
+            return [key] if key in self.rows else []
         fk = fold(fund) if fund else None
         ck = _class_key(share_class) if share_class else None
         return [k for k in self.rows if (fk is None or k[0] == fk) and (ck is None or k[1] == ck)]
@@ -371,8 +452,7 @@ class _Fold:
             self.pending = [p for p in self.pending if p[0] > day]
             for _, key, row in due:
                 current = self.rows.get(key)
-                self.rows[key] = row if current is None else replace(row, ident=current.ident)
-                self.touched.add(key)
+                self._set(key, row if current is None else replace(row, ident=current.ident, memo=None))
 
     def next_pending(self) -> date | None:
         return min((p[0] for p in self.pending), default=None)
@@ -384,8 +464,8 @@ class _Fold:
     def _op_replace_schedule(self, op: Operation, ev: _Event) -> None:
         old = self.rows
         self.touched.update(old)
-        self.rows = {}
-        self.pending = []
+        self.changed.update(row.ident for row in old.values())
+        self.rows, self.by_registrant, self.ident_key, self.pending = {}, {}, {}, []
         for r in op.rows:
             self._put(r, ev, old)
 
@@ -393,21 +473,34 @@ class _Fold:
         for r in op.rows:
             self._put(r, ev, self.rows)
 
-    def _drop(self, keys: Iterable[Key]) -> None:
-        for k in list(keys):
-            self.rows.pop(k, None)
-            self.touched.add(k)
-
     def _op_remove_rows(self, op: Operation, ev: _Event) -> None:
         for r in op.rows:
-            keys = self._matching(r.fund, r.share_class)
-            self._drop(keys)
-            fk = fold(r.fund)
-            self.pending = [p for p in self.pending if p[1][0] != fk]
+            for k in self._matching(r.fund, r.share_class):
+                self._pop(k)
+            if self.pending:
+                fk = fold(r.fund)
+                self.pending = [p for p in self.pending if p[1][0] != fk]
 
-    def _touch(self, key: Key, ev: _Event, **changes: Any) -> None:
-        self.rows[key] = replace(self.rows[key], seq=ev.entry.seq, label=ev.label, since=ev.date, **changes)
-        self.touched.add(key)
+    def _touch(
+        self,
+        key: Key,
+        ev: _Event,
+        *,
+        registrant: str | _Keep | None = _KEEP,
+        stated: tuple[Decimal | None, Decimal | None, Decimal | None] | None = None,
+    ) -> None:
+        row = self.rows[key]
+        new = _Row(
+            row.ident,
+            row.registrant if isinstance(registrant, _Keep) else registrant,
+            row.fund,
+            row.share_class,
+            row.stated if stated is None else stated,
+            ev.entry.seq,
+            ev.label,
+            ev.date,
+        )
+        self._set(key, new)
 
     def _op_set_rates(self, op: Operation, ev: _Event) -> None:
         for r in op.rows:
@@ -423,30 +516,40 @@ class _Fold:
 
     def _op_terminate(self, op: Operation, ev: _Event) -> None:
         if not op.target:
-            self._drop(self.rows)
+            for k in list(self.rows):
+                self._pop(k)
             self.pending = []
             return
-        keys = self._matching(op.target, None) or self._matching(None, op.target)
-        self._drop(keys)
+        fk = fold(op.target)
+        ck = _class_key(op.target)
+        keys = [k for k in self.rows if k[0] == fk] or [k for k in self.rows if k[1] == ck]
+        for k in keys:
+            self._pop(k)
 
     def _op_rename_registrant(self, op: Operation, ev: _Event) -> None:
-        target = fold(op.target) if op.target else None
-        for k, row in list(self.rows.items()):
-            if target is None or fold(row.registrant or "") == target:
-                self._touch(k, ev, registrant=op.new_name)
+        keys = self.by_registrant.get(fold(op.target), set()) if op.target else self.rows.keys()
+        for k in list(keys):
+            self._touch(k, ev, registrant=op.new_name)
 
     def _op_rename_fund(self, op: Operation, ev: _Event) -> None:
         if not op.target or not op.new_name:
             return
-        for k in self._matching(op.target, None):
-            row = self.rows.pop(k)
-            self.touched.add(k)
+        fk = fold(op.target)
+        for k in [k for k in self.rows if k[0] == fk]:
+            row = self.rows[k]
+            self._pop(k)
             new_key = (fold(op.new_name), k[1])
-            self.rows[new_key] = row
-            self._touch(new_key, ev, fund=op.new_name)
+            self._set(
+                new_key,
+                replace(row, fund=op.new_name, seq=ev.entry.seq, label=ev.label, since=ev.date, memo=None),
+            )
 
     def _op_other(self, op: Operation, ev: _Event) -> None:
         """Text amendments change no schedule row."""
+
+
+_NO_SOURCE: dict[str, Any] = {"from": None}
+_DERIVED: dict[str, Any] = {"from": "derived", "rule": "distribution_fee + service_fee"}
 
 
 class _Rates:
@@ -454,50 +557,65 @@ class _Rates:
 
     def __init__(self, terms: Sequence[Terms]) -> None:
         self.by_scope: dict[tuple[str | None, str | None], dict[str, Terms]] = {}
-        self.effective: date | None = None
-        for t in sorted(terms, key=lambda t: (t.effective, t.seq)):
+        ordered = sorted(terms, key=lambda t: (t.effective, t.seq))
+        self.signature = tuple(t.seq for t in ordered)
+        for t in ordered:
             scope = (fold(t.fund) if t.fund else None, _class_key(t.share_class) if t.share_class else None)
             slot = self.by_scope.setdefault(scope, {})
             for name in t.rates:
                 slot[name] = t
+        self.fund_scoped = {scope[0] for scope in self.by_scope if scope[0] is not None}
+        self._resolved: dict[Key, list[Terms | None]] = {}
+        self._sources: dict[int, dict[str, Any]] = {}
+
+    def _resolve(self, key: Key) -> list[Terms | None]:
+        """The terms that give each field for a fund-class (cached: most rows share them)."""
+        cache_key = key if key[0] in self.fund_scoped else ("", key[1])
+        found = self._resolved.get(cache_key)
+        if found is None:
+            scopes = ((key[0], key[1]), (key[0], None), (None, key[1]), (None, None))
+            found = []
+            for name in FIELDS:
+                hit: Terms | None = None
+                for scope in scopes:
+                    slot = self.by_scope.get(scope)
+                    if slot is not None and name in slot:
+                        hit = slot[name]
+                        break
+                found.append(hit)
+            self._resolved[cache_key] = found
+        return found
+
+    def _terms_source(self, t: Terms) -> dict[str, Any]:
+        src = self._sources.get(t.seq)
+        if src is None:
+            src = {"from": "terms", "seq": t.seq, "effective": t.effective.isoformat(), "source": t.source}
+            self._sources[t.seq] = src
+        return src
 
     def line(self, row: _Row) -> Line:
         key = (fold(row.fund), _class_key(row.share_class or ""))
-        scopes = ((key[0], key[1]), (key[0], None), (None, key[1]), (None, None))
-        values: list[Decimal | None] = []
+        resolved = self._resolve(key)
+        values: list[Decimal | None] = [None, None, None]
         sources: dict[str, dict[str, Any]] = {}
         since = row.since
         for i, name in enumerate(FIELDS):
             stated = row.stated[i]
             if stated is not None:
-                values.append(stated)
+                values[i] = stated
                 sources[name] = {"from": "schedule", "seq": row.seq, "instrument": row.label}
                 continue
-            found: Terms | None = None
-            for scope in scopes:
-                slot = self.by_scope.get(scope)
-                if slot is not None and name in slot:
-                    found = slot[name]
-                    break
-            if found is None:
-                values.append(None)
-                if name != "aggregate_fee":
-                    sources[name] = {"from": None}
+            hit = resolved[i]
+            if hit is None:
+                sources[name] = _NO_SOURCE
                 continue
-            values.append(found.rates[name])
-            since = max(since, found.effective)
-            sources[name] = {
-                "from": "terms",
-                "seq": found.seq,
-                "effective": found.effective.isoformat(),
-                "source": found.source,
-            }
-        if values[2] is None:
-            if values[0] is not None and values[1] is not None:
-                values[2] = values[0] + values[1]
-                sources["aggregate_fee"] = {"from": "derived", "rule": "distribution_fee + service_fee"}
-            else:
-                sources["aggregate_fee"] = {"from": None}
+            values[i] = hit.rates[name]
+            if hit.effective > since:
+                since = hit.effective
+            sources[name] = self._terms_source(hit)
+        if values[2] is None and values[0] is not None and values[1] is not None:
+            values[2] = values[0] + values[1]
+            sources["aggregate_fee"] = _DERIVED
         return Line(
             registrant=row.registrant,
             fund=row.fund,
@@ -519,6 +637,26 @@ def _default_class(plan: Plan) -> str | None:
     return None
 
 
+@dataclass
+class _Snapshot:
+    """The fold right after a full replacement, kept on its (immutable) entry: a later query
+    copies it instead of re-applying thousands of rows, and reuses the lines it computed."""
+
+    fold: _Fold
+    lines: dict[tuple[Any, ...], tuple[Line, tuple[str, str, str]]] = field(default_factory=dict)
+
+
+def _snapshot(ev: _Event, default_class: str | None) -> _Snapshot:
+    cache = ev.entry.__dict__.setdefault("_history_snapshots", {})
+    snap = cache.get((default_class, ev.label))
+    if snap is None:
+        start = _Fold(default_class)
+        start.apply(ev)
+        start.touched = set()
+        snap = cache[(default_class, ev.label)] = _Snapshot(start)
+    return snap
+
+
 class _Sweep:
     """Walks a plan's history forward in time, one change date at a time."""
 
@@ -526,16 +664,30 @@ class _Sweep:
         self.plan = plan
         self.events, self.terms, self.warnings = _plan_entries(entries, plan)
         self.first_effective = self.events[0].date if self.events else None
-        if start_at_last_replacement is not None:
-            # A full replacement makes what came before irrelevant to the rows in force.
-            day = start_at_last_replacement
-            starts = [i for i, ev in enumerate(self.events) if ev.date <= day and _replaces(ev.entry)]
-            if starts:
-                self.events = self.events[starts[-1] :]
         self.fold = _Fold(_default_class(plan))
         self.i = 0
         self.applied: list[str] = []
         self.day: date | None = None
+        self.snapshot: _Snapshot | None = None
+        if start_at_last_replacement is not None:
+            # A full replacement makes what came before irrelevant to the rows in force.
+            day = start_at_last_replacement
+            starts = [
+                i
+                for i in range(len(self.events) - 1, -1, -1)
+                if self.events[i].date <= day and _replaces(self.events[i].entry)
+            ][:1]
+            if starts:
+                first = self.events[starts[-1]]
+                same_day = [ev for ev in self.events if ev.date == first.date]
+                if same_day[0] is first:  # nothing else applies that day before it
+                    self.snapshot = _snapshot(first, self.fold.default_class)
+                    self.fold = self.snapshot.fold.copy()
+                    self.i = starts[-1] + 1
+                    self.applied.append(first.label)
+                    self.day = first.date
+                else:
+                    self.events = self.events[starts[-1] :]
 
     def next_date(self) -> date | None:
         candidates = [d for d in (self.fold.next_pending(),) if d is not None]
@@ -566,19 +718,55 @@ class _Sweep:
     def terms_dates(self) -> list[date]:
         return sorted({t.effective for t in self.terms})
 
-    def lines(self, day: date) -> tuple[Line, ...]:
+    def lines(self, day: date) -> list[Line]:
         rates = self.rates(day)
-        return tuple(rates.line(row) for row in self.fold.rows.values())
+        return [rates.line(row) for row in self.fold.rows.values()]
+
+    def sorted_lines(self, day: date) -> list[Line]:
+        """The lines in display order (registrant, fund, class)."""
+        rates = self.rates(day)
+        # Replaying the same amendments on the same snapshot gives rows of the same content:
+        # their lines (under the same terms) are kept with the snapshot for the next query.
+        memo = self.snapshot.lines if self.snapshot is not None else {}
+        sig = rates.signature
+        out: list[tuple[tuple[str, str, str], Line]] = []
+        for row in self.fold.rows.values():
+            cached = row.memo  # the snapshot's own rows carry their line
+            if cached is not None and cached[0] == sig:
+                out.append((cached[2], cached[1]))
+                continue
+            content = (
+                row.ident,
+                row.registrant,
+                row.fund,
+                row.share_class,
+                row.stated,
+                row.seq,
+                row.since,
+                sig,
+            )
+            hit = memo.get(content)
+            if hit is None:
+                line = rates.line(row)
+                hit = memo[content] = (line, _line_order(line))
+            row.memo = (sig, hit[0], hit[1])
+            out.append((hit[1], hit[0]))
+        out.sort(key=itemgetter(0))
+        return [line for _, line in out]
 
 
 def plan_state(entries: Iterable[Entry], plan: Plan, as_of: date) -> PlanState:
     """The schedule in force on `as_of` (given the entries known), rates resolved."""
     sweep = _Sweep(entries, plan, start_at_last_replacement=as_of)
     sweep.advance_to(as_of)
-    rows = sorted(sweep.lines(as_of), key=lambda r: (fold(r.registrant or ""), r.key))
+    rows = sweep.sorted_lines(as_of)
     return PlanState(
         plan, as_of, tuple(rows), tuple(sweep.applied), sweep.first_effective, tuple(sweep.warnings)
     )
+
+
+def _line_order(line: Line) -> tuple[str, str, str]:
+    return (fold(line.registrant or ""), fold(line.fund), _class_key(line.share_class or ""))
 
 
 def schedule_rows(entries: Iterable[Entry], plan: Plan, as_of: date) -> list[dict[str, Any]]:
@@ -672,19 +860,15 @@ def _periods(entries: Iterable[Entry], plan: Plan) -> list[tuple[Ident, Line, da
             assert day is not None
             sweep.day = day
         else:
-            sweep.fold.touched = set()
+            sweep.fold.changed = set()
             day = sweep.step()
             dirty_all = day in terms_days
         rates = sweep.rates(day)
-        live = {row.ident: row for row in sweep.fold.rows.values()}
-        if dirty_all:
-            check = set(open_) | set(live)
-        else:
-            touched_idents = {sweep.fold.rows[k].ident for k in sweep.fold.touched if k in sweep.fold.rows}
-            gone = {i for i in open_ if i not in live}
-            check = touched_idents | gone
+        fold_ = sweep.fold
+        check = set(open_) | set(fold_.ident_key) if dirty_all else set(fold_.changed)
         for ident in check:
-            row = live.get(ident)
+            key = fold_.ident_key.get(ident)
+            row = fold_.rows[key] if key is not None else None
             line = rates.line(row) if row is not None else None
             current = open_.get(ident)
             if current is not None and line is not None and _signature(current[0]) == _signature(line):

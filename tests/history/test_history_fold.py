@@ -36,7 +36,12 @@ class Book:
         return seq
 
     def instrument(
-        self, effective: str, number: int | None, *ops: dict[str, Any], kind: str = "amendment"
+        self,
+        effective: str,
+        number: int | None,
+        *ops: dict[str, Any],
+        kind: str = "amendment",
+        schedule: dict[str, Any] | None = None,
     ) -> int:
         payload = {
             "source": {"path": "x", "sha256": ""},
@@ -46,6 +51,7 @@ class Book:
             "plan": {"title": PLAN.title, "share_classes": ["A"]},
             "effective_date": effective,
             "operations": list(ops),
+            "schedule": schedule,
         }
         return self._add("instrument", payload, date.fromisoformat(effective))
 
@@ -195,6 +201,10 @@ def books(draw: st.DrawFn) -> Book:
         day = date(2020, 1, 1) + timedelta(days=draw(st.integers(0, 40)))
         if draw(st.booleans()) and n:
             b.terms(day.isoformat(), distribution=draw(st.sampled_from(["0", "0.75"])), service=draw(RATES))
+        elif draw(st.booleans()):  # a bare schedule: it replaces, or adds to, the rows
+            rows = draw(operations().filter(lambda op: "rows" in op))["rows"]
+            sched = {"label": "Schedule A", "replaces_entirely": draw(st.booleans()), "rows": rows}
+            b.instrument(day.isoformat(), draw(st.integers(1, 5)), schedule=sched)
         else:
             b.instrument(
                 day.isoformat(),

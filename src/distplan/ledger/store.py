@@ -76,8 +76,11 @@ class Ledger:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
-        # Entries never change once written, so decoded ones are kept (checked by hash).
+        # Entries never change once written, so what was read is kept for the next query
+        # (`verify` always reads the stored rows afresh).
         self._cache: dict[int, Entry] = {}
+        self._index: list[_Meta] = []
+        self._seen = 0
 
     # --- opening ------------------------------------------------------------------------
 
@@ -346,25 +349,26 @@ class Ledger:
         plan_id: int | None = None,
     ) -> list[Entry]:
         """Entries in seq order, as known at a seq or a recorded_at moment (None: all)."""
-        query = select(T.c.seq, T.c.hash).order_by(T.c.seq)
-        if isinstance(known_at, int):
-            query = query.where(T.c.seq <= known_at)
-        elif isinstance(known_at, datetime):
-            if known_at.tzinfo is None:
-                raise ValueError("known_at must be timezone-aware")
-            query = query.where(T.c.recorded_at <= utc(known_at))
-        if kinds is not None:
-            query = query.where(T.c.kind.in_(list(kinds)))
-        if plan_id is not None:
-            query = query.where(T.c.plan_id == plan_id)
+        if isinstance(known_at, datetime) and known_at.tzinfo is None:
+            raise ValueError("known_at must be timezone-aware")
         with db.read_transaction(self.engine) as conn:
-            heads = conn.execute(query).all()
-            missing = [s for s, h in heads if s not in self._cache or self._cache[s].hash != h]
+            # Entries are append-only: only those past the last one seen need reading.
+            new = conn.execute(
+                select(T.c.seq, T.c.kind, T.c.plan_id, T.c.recorded_at, T.c.hash)
+                .where(T.c.seq > self._seen)
+                .order_by(T.c.seq)
+            ).all()
+            for m in new:
+                self._index.append(_Meta(m.seq, m.kind, m.plan_id, utc(m.recorded_at), m.hash))
+            if new:
+                self._seen = new[-1].seq
+            chosen = [m for m in self._index if _wanted(m, known_at, kinds, plan_id)]
+            missing = [m.seq for m in chosen if m.seq not in self._cache]
             for i in range(0, len(missing), _IN_CHUNK):
                 chunk = missing[i : i + _IN_CHUNK]
                 for row in conn.execute(select(*_ENTRY_COLS).where(T.c.seq.in_(chunk))):
                     self._cache[row.seq] = _entry(row)
-        return [self._cache[s] for s, _ in heads]
+        return [self._cache[m.seq] for m in chosen]
 
     def entry(self, seq: int) -> Entry:
         found = self.entries(known_at=seq)
@@ -398,6 +402,27 @@ class Ledger:
                         False, count, prev, problem=f"plan {plan.id}: key does not match its title"
                     )
         return ChainReport(True, count, prev if count else None)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    seq: int
+    kind: str
+    plan_id: int | None
+    recorded_at: datetime
+    hash: str
+
+
+def _wanted(
+    m: _Meta, known_at: datetime | int | None, kinds: Sequence[str] | None, plan_id: int | None
+) -> bool:
+    if isinstance(known_at, int) and m.seq > known_at:
+        return False
+    if isinstance(known_at, datetime) and m.recorded_at > known_at:
+        return False
+    if kinds is not None and m.kind not in kinds:
+        return False
+    return plan_id is None or m.plan_id == plan_id
 
 
 def _check(row: Any, position: int, prev: str) -> str | None:
