@@ -135,13 +135,17 @@ def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> Resolve
     periods: list[Period] = []
     warnings: list[Diagnostic] = []
     seen_warnings: set[str] = set()
-    by_key: dict[int, list[CoverageLike]] = {}
+    by_fc: dict[tuple[str, str], list[CoverageLike]] = {}
     for cov in items:
         if cov.end is not None and cov.end < cov.start:
             raise InputError(f"coverage of {label(cov.fund, cov.share_class)}: ends before it starts")
-        fc_id = keys.setdefault(fc_key(cov.fund, cov.share_class), len(keys))
-        by_key.setdefault(fc_id, []).append(cov)
-    for fc_id, group in by_key.items():
+        by_fc.setdefault(fc_key(cov.fund, cov.share_class), []).append(cov)
+    # Ids follow the folded names, so ordering by id is ordering by fund and class; a fund-class's
+    # periods get consecutive ids in start order (payables rely on both).
+    for fc_id, key in enumerate(sorted(by_fc)):
+        keys[key] = fc_id
+    for key in sorted(by_fc):
+        fc_id, group = keys[key], by_fc[key]
         group.sort(key=lambda c: c.start)
         for prev, cur in zip(group, group[1:], strict=False):
             if prev.end is None or prev.end > cur.start:

@@ -32,13 +32,20 @@ class Engine:
 
     @classmethod
     def duckdb(cls, *, threads: int | None = None, memory_limit: str | None = None) -> Engine:
+        """An embedded DuckDB. Its buffer pool is capped (default 2GB, or
+        $DISTPLAN_DUCKDB_MEMORY) so a run's memory does not grow with the input: DuckDB's
+        default is 80% of RAM, used as cache; beyond the cap it spills to a temp directory."""
         con = ibis.duckdb.connect()
         # Insertion order is not needed (we sort where it matters); dropping it lets DuckDB stream.
         con.raw_sql("SET preserve_insertion_order = false")
         if threads:
             con.raw_sql(f"SET threads = {int(threads)}")
-        if memory_limit:
-            con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+        limit = memory_limit or os.environ.get("DISTPLAN_DUCKDB_MEMORY") or "2GB"
+        if not limit.replace(".", "").isalnum():
+            raise InputError(f"DuckDB memory limit {limit!r}: expected a size such as 2GB")
+        con.raw_sql(f"SET memory_limit = '{limit}'")
+        spill = Path(tempfile.gettempdir()) / "distplan-duckdb"
+        con.raw_sql(f"SET temp_directory = '{spill}'")
         return cls("duckdb", con)
 
     @classmethod

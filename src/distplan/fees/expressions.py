@@ -209,18 +209,19 @@ def checked(pm: Table, cov: Table, months: Table) -> Table:
     return j.mutate(bad=_i(~ok))
 
 
-def payables(pmc: Table, rounding: Rounding, mode: Mode) -> Table:
-    """One row per (plan, fund-class, month) from checked period-months.
+def payables(pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mode) -> Table:
+    """One row per (fund-class, month) from checked period-months.
 
-    The registrant and names are those of the month's last coverage period (a rename within
-    the month reports under the new name); `instruments` lists every instrument behind a rate."""
-    g = pmc.group_by(["plan", "cov_fc", "month_id", "month", "due_date"])
+    Plan, registrant and names are those of the month's last coverage period (period ids
+    ascend with start within a fund-class; a rename within the month reports under the new
+    name). `instruments` is the last period's; `first`..`last` are the month's period ids, from
+    which the caller lists every instrument when there are several (a list aggregate per row
+    would cost more than the rest of this step)."""
+    g = pmc.group_by(["cov_fc", "month_id"])
     metrics: dict[str, Value] = {
-        "registrant": pmc.registrant.argmax(pmc.p_start),
-        "fund": pmc.fund.argmax(pmc.p_start),
-        "share_class": pmc.share_class.argmax(pmc.p_start),
+        "first": _i(pmc.period_id.min()),
+        "last": _i(pmc.period_id.max()),
         "days": _i(pmc.days.sum()),
-        "instruments": pmc.instrument.collect(distinct=True).sort().join("; "),
         "n_periods": _i(pmc.count()),
         "bad": _i(pmc.bad.sum()),
         "m": _i(pmc.m.max()),
@@ -237,7 +238,10 @@ def payables(pmc: Table, rounding: Rounding, mode: Mode) -> Table:
             metrics[f"q_{c}"] = _i(pmc[f"q_{c}"].sum())
             rem = pmc[f"rem_{c}"].sum()
             metrics[f"rem_{c}"] = _i(rem) if mode == "cents" else rem.cast(WIDE)
-    a = g.aggregate(**metrics)
+    agg = g.aggregate(**metrics)
+    names = cov.select("period_id", "plan", "registrant", "fund", "share_class", "instrument")
+    j1 = agg.join(names, agg["last"] == names.period_id)
+    a = j1.join(months.select("month_id", "month", "due_date"), j1.month_id == months.month_id)
     if rounding == "daily-cents-half-even":
         cd, cs = a.cd, a.cs
     else:
@@ -266,9 +270,11 @@ def payables(pmc: Table, rounding: Rounding, mode: Mode) -> Table:
         fee_service=from_units(cs, 2),
         fee=from_units(cd + cs, 2),
         due_date=a.due_date,
-        instruments=a.instruments,
+        instruments=a.instrument,
         fc_id=a.cov_fc,
         month_id=a.month_id,
         n_periods=a.n_periods,
         bad=a.bad,
-    ).order_by(["month", "plan", "registrant", "fund", "share_class"])
+        first=a["first"],
+        last=a["last"],
+    ).order_by(["month_id", "fc_id"])

@@ -131,11 +131,11 @@ def standardize(raw: Table, where: str) -> Nav:
     else:
         raise InputError(f"{where}: column date has type {date_type}; expected a date")
     for col in ("fund", "share_class"):
-        if col in schema and not schema[col].is_string():
+        if col in schema and not (schema[col].is_string() or schema[col].is_null()):
             raise InputError(f"{where}: column {col} has type {schema[col]}; expected text")
     share_class = raw.share_class.fill_null("") if "share_class" in schema else ibis.literal("")
     table = raw.select(
-        fund=raw.fund,
+        fund=raw.fund.cast("string"),
         share_class=share_class.cast("string"),
         date=day,
         net_assets=net_assets,

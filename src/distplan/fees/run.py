@@ -163,19 +163,29 @@ class _Run:
         """Match NAV (fund, share_class) pairs to covered fund-classes; report the rest."""
         self.progress("matching funds")
         t = self.nav.table
-        sessions = ibis.memtable(pa.table({"s": pa.array(self.cal.sessions, pa.date32())}))
         scope = t.filter(t.date.isnull() | ((t.date >= self.cal.sessions[0]) & (t.date < self.cal.end)))
+        # NYSE closed: weekends, and the weekday holidays in range (a short literal list).
+        holidays = self.cal.weekday_holidays()
+        closed = scope.date.day_of_week.index() >= 5
+        if holidays:
+            closed = closed | scope.date.isin(holidays)
+        # Whole-cent sources are checked on their int64 cents (DECIMAL(38, 10) min/max is slow).
+        amount = scope.cents if self.nav.in_cents else scope.net_assets
         names = self.engine.to_arrow(
             scope.group_by(["fund", "share_class"]).aggregate(
                 rows=scope.count().cast("int64"),
                 null_dates=scope.date.isnull().cast("int64").sum().cast("int64"),
                 null_na=scope.net_assets.isnull().cast("int64").sum().cast("int64"),
-                min_na=scope.net_assets.min(),
-                max_na=scope.net_assets.max(),
-                off_days=(~scope.date.isin(sessions.s)).cast("int64").sum().cast("int64"),
+                min_na=amount.min(),
+                max_na=amount.max(),
+                off_days=closed.cast("int64").sum().cast("int64"),
                 **self._subcent(scope),
             )
         ).to_pylist()
+        if self.nav.in_cents:
+            for row in names:
+                for k in ("min_na", "max_na"):
+                    row[k] = None if row[k] is None else Decimal(row[k]).scaleb(-2)
         mapping = read_mapping(self.options.mapping) if self.options.mapping else {}
         matched: dict[str, list[object]] = {"nav_fund": [], "nav_class": [], "fc_id": []}
         unmatched: dict[str, set[str]] = {}
@@ -255,7 +265,8 @@ class _Run:
     def payables_expr(self) -> Table:
         rounding = self.options.rounding
         pm = ex.period_months(self._rows("month"), rounding, self.mode)
-        return ex.payables(ex.checked(pm, self._cov_t, self._months_t), rounding, self.mode)
+        checked = ex.checked(pm, self._cov_t, self._months_t)
+        return ex.payables(checked, self._cov_t, self._months_t, rounding, self.mode)
 
     def daily_expr(self) -> Table:
         out = ex.daily(self._rows("day"), self.options.rounding, self.mode)
@@ -266,16 +277,36 @@ class _Run:
             month_index(p.end) - month_index(p.start) + (p.end.day != 1) for p in self.cov.periods
         )
 
+    def _fetch_payables(self) -> pa.Table:
+        return self._list_instruments(self.engine.to_arrow(self.payables_expr()))
+
+    def _list_instruments(self, table: pa.Table) -> pa.Table:
+        """Every instrument behind a month's rates, in order, where the month has several
+        coverage periods (the expression gives the last period's)."""
+        several = pc.not_equal(table["first"], table["last"])
+        if not pc.any(several).as_py():
+            return table
+        table = table.combine_chunks()
+        several = pc.not_equal(table["first"], table["last"]).chunk(0)
+        where = pc.indices_nonzero(several)
+        periods = self.cov.periods
+        listed = [
+            "; ".join(dict.fromkeys(periods[i].instrument for i in range(lo, hi + 1)))
+            for lo, hi in zip(pc.take(table["first"], where).to_pylist(), pc.take(table["last"], where).to_pylist(), strict=True)
+        ]
+        column = pc.replace_with_mask(table["instruments"].chunk(0), several, pa.array(listed, pa.string()))
+        return table.set_column(table.schema.get_field_index("instruments"), "instruments", column)
+
     def payables(self) -> pa.Table:
         self.progress("computing payables")
-        table = self.engine.to_arrow(self.payables_expr())
+        table = self._fetch_payables()
         ok = pc.sum(table["bad"]).as_py() in (None, 0) and (
             (pc.sum(table["n_periods"]).as_py() or 0) == self.expected_period_months()
         )
         if not ok:
             self.progress("locating missing NAV")
             self._repair(table)
-            table = self.engine.to_arrow(self.payables_expr())
+            table = self._fetch_payables()
             if pc.sum(table["bad"]).as_py() not in (None, 0):  # pragma: no cover - a bug
                 raise RuntimeError("NAV completeness check failed after carrying missing NAV")
         return table
