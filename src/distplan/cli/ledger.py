@@ -520,10 +520,19 @@ def void(
 
 
 @app.command()
-def verify(ctx: typer.Context, json_: JsonOpt = False) -> None:
+def verify(
+    ctx: typer.Context,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-head", help="A head hash noted earlier; fail if it is no longer in the chain."
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
     """Recompute the hash chain; exit 1 naming the first broken entry."""
     with open_ledger(ctx) as ledger:
-        report = ledger.verify()
+        report = ledger.verify(expect_head=expect_head.strip().lower() if expect_head else None)
     if json_:
         emit_json(report.to_json())
     elif report.ok:

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -43,3 +44,7 @@ entries = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+Index("ix_entries_plan_seq", entries.c.plan_id, entries.c.seq)
+Index("ix_entries_source_sha256", entries.c.source_sha256)
+Index("ix_entries_payload_sha256", entries.c.payload_sha256)
+Index("ix_entries_target_seq", entries.c.target_seq)

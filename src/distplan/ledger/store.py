@@ -384,10 +384,13 @@ class Ledger:
         with db.read_transaction(self.engine) as conn:
             return conn.execute(select(T.c.source_text).where(T.c.seq == seq)).scalar()
 
-    def verify(self) -> ChainReport:
-        """Recompute the whole chain from the stored rows; name the first broken entry."""
+    def verify(self, expect_head: str | None = None) -> ChainReport:
+        """Recompute the whole chain from the stored rows; name the first broken entry.
+        `expect_head`, a head hash noted earlier (outside the database), must still be in the
+        chain: that catches the one edit a chain cannot, cutting entries off its end."""
         prev = GENESIS
         count = 0
+        seen_expected = expect_head is None
         with db.read_transaction(self.engine) as conn:
             rows = conn.execute(select(T).order_by(T.c.seq)).yield_per(200)
             for row in rows:
@@ -396,6 +399,10 @@ class Ledger:
                 if problem is not None:
                     return ChainReport(False, count, prev, first_broken=row.seq, problem=problem)
                 prev = row.hash
+                seen_expected = seen_expected or row.hash == expect_head
+            if not seen_expected:
+                why = f"no entry has the expected head hash {expect_head}: entries were removed or rewritten"
+                return ChainReport(False, count, prev if count else None, problem=why)
             for plan in conn.execute(select(P)).all():
                 if plan.key != plan_key(plan.title, tuple((plan.share_class or "").split(", "))):
                     return ChainReport(
