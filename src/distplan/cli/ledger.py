@@ -270,7 +270,8 @@ def record(
         note = " (new plan)" if item["plan_created"] else ""
         changes = item.get("changes")
         summary = (
-            f": {changes['added']} rows added, {changes['removed']} removed, {changes['changed']} changed"
+            f": {changes['added']} {'row' if changes['added'] == 1 else 'rows'} added, "
+            f"{changes['removed']} removed, {changes['changed']} changed"
             if changes
             else ""
         )
