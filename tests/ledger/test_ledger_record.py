@@ -259,3 +259,35 @@ def test_library_record_rejects_naive_time(url: str) -> None:
     later = ledger.record(other, "text", recorded_at=datetime(2020, 1, 1, tzinfo=UTC))
     assert later.entry is not None and later.entry.recorded_at == AT
     ledger.close()
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
+
+
+def test_the_whole_corpus(url: str) -> None:
+    """Every corpus filing records into its own plan and folds; one with no effective date
+    is refused until forced, and then is left out of the state with a warning."""
+    files = sorted(p for p in CORPUS.glob("*.txt") if not p.name.startswith("leggmason"))
+    run = run_cli("--db", url, "record", *map(str, files), "--json")
+    assert run.code == 0, run.err
+    assert len(run.json()["recorded"]) == len(files)
+    plans = run_cli("--db", url, "plans", "--json").json()["plans"]
+    assert sum(p["instruments"] for p in plans) == len(files)
+    assert len([p for p in plans if p["share_class"] == "Investor"]) == 1  # the AIM amendments
+    for plan in plans:
+        result = run_cli(
+            "--db", url, "schedule", "--as-of", "2021-01-01", "--plan", str(plan["id"]), "--json"
+        )
+        assert result.code == 0, result.err
+        assert result.json()["rows"], plan
+    undated = CORPUS / "leggmason-appendix-a-2009.txt"
+    refused = run_cli("--db", url, "record", str(undated))
+    assert (refused.code, refused.err.strip()) == (
+        2,
+        f"distplan: {undated}: no effective date found; not recorded (--force to record anyway)",
+    )
+    assert run_cli("--db", url, "record", str(undated), "--force").code == 0
+    plan_id = str(len(plans) + 1)
+    state = run_cli("--db", url, "schedule", "--as-of", "2021-01-01", "--plan", plan_id, "--json").json()
+    assert state["rows"] == [] and "no effective date" in state["warnings"][0]
+    assert entry_count(url) == len(files) + 1
