@@ -310,6 +310,20 @@ def _event(e: Entry) -> _Event | None:
     return e.__dict__["_history_event"]
 
 
+def named_funds(entries: Iterable[Entry]) -> set[str]:
+    """Folded names of every fund any of these instrument entries names."""
+    out: set[str] = set()
+    for e in entries:
+        if e.kind != KIND_INSTRUMENT:
+            continue
+        inst = e.instrument
+        rows = [r for op in inst.operations for r in op.rows]
+        rows += list(inst.schedule.rows) if inst.schedule is not None else []
+        out.update(fold(r.fund) for r in rows)
+        out.update(fold(op.new_name) for op in inst.operations if op.op == "rename_fund" and op.new_name)
+    return out
+
+
 def warnings(entries: Iterable[Entry], plan: Plan) -> list[str]:
     """Same-day instruments, gaps in amendment numbering, undated instruments."""
     events, _, out = _plan_entries(entries, plan)

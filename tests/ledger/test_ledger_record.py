@@ -211,7 +211,12 @@ def test_terms_for_one_fund_and_row_rates_win(url: str, tmp_path: Path) -> None:
     assert run_cli("--db", url, "record", str(write(tmp_path / "a.json", data))).code == 0
     base = ("--db", url, "terms", "set", "--effective", "2019-01-01", "--source", "plan s.3")
     assert run_cli(*base, "--aggregate", "1.00", "--service", "0.25").code == 0
-    assert run_cli(*base, "--service", "0.10", "--fund", "beta fund").code == 0
+    fund_terms = run_cli(*base, "--service", "0.10", "--fund", "beta fund")
+    assert fund_terms.code == 0 and fund_terms.err == ""
+    unknown = run_cli(*base, "--service", "0.10", "--fund", "Gamma Fund")
+    assert (
+        unknown.code == 0 and "--fund 'Gamma Fund': no recorded instrument of plan 1 names it" in unknown.err
+    )
     rows = run_cli("--db", url, "schedule", "--as-of", "2020-01-02", "--json").json()["rows"]
     by_fund = {r["fund"]: r for r in rows}
     assert by_fund["Alpha Fund"]["aggregate_fee"] == "0.50"  # stated in the row

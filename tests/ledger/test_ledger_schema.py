@@ -50,3 +50,20 @@ def test_verify_expect_head_catches_a_cut_off_tail(url: str) -> None:
     cut = run_cli("--db", url, "verify", "--expect-head", head)
     assert cut.code == 1
     assert "no entry has the expected head hash" in cut.err
+
+
+def test_editing_a_plan_row_is_detected(url: str) -> None:
+    from distplan.ledger.plankey import plan_key
+
+    record_aim(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the plans table has no guard: rename the plan consistently
+        new_key = plan_key("Some Other Plan", ("Investor",))
+        conn.execute(
+            sa.text("UPDATE plans SET title = 'Some Other Plan', key = :k WHERE id = 1"), {"k": new_key}
+        )
+    engine.dispose()
+    run = run_cli("--db", url, "verify", "--json")
+    assert run.code == 1
+    assert run.json()["first_broken"] == 1
+    assert "does not belong to plan 1" in run.json()["problem"]

@@ -331,6 +331,9 @@ def terms_set(
         entry = ledger.append(
             KIND_TERMS, chosen.id, payload, recorded_at=now(), effective_date=day, source_text=source
         )
+        named = H.named_funds(ledger.entries(kinds=["instrument"], plan_id=chosen.id))
+    if fund is not None and H.fold(fund) not in named:
+        show_warnings([f"--fund {fund!r}: no recorded instrument of plan {chosen.id} names it (yet)"])
     if json_:
         emit_json({**entry.to_json(), "payload": entry.payload, "plan": chosen.to_json()})
         return

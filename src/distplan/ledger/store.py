@@ -30,7 +30,7 @@ from distplan.ledger.records import (
 )
 from distplan.ledger.schema import entries as T
 from distplan.ledger.schema import plans as P
-from distplan.model import Instrument, fold_name, instrument_to_json
+from distplan.model import Instrument, fold_name, instrument_from_json, instrument_to_json
 
 # Entry columns read back (the source text stays in the database until asked for).
 _ENTRY_COLS = (
@@ -392,10 +392,16 @@ class Ledger:
         count = 0
         seen_expected = expect_head is None
         with db.read_transaction(self.engine) as conn:
+            plans = {p.id: p for p in conn.execute(select(P)).all()}
+            for plan in plans.values():
+                if plan.key != plan_key(plan.title, tuple((plan.share_class or "").split(", "))):
+                    return ChainReport(
+                        False, 0, None, problem=f"plan {plan.id}: key does not match its title"
+                    )
             rows = conn.execute(select(T).order_by(T.c.seq)).yield_per(200)
             for row in rows:
                 count += 1
-                problem = _check(row, count, prev)
+                problem = _check(row, count, prev) or _check_plan(row, plans)
                 if problem is not None:
                     return ChainReport(False, count, prev, first_broken=row.seq, problem=problem)
                 prev = row.hash
@@ -403,11 +409,6 @@ class Ledger:
             if not seen_expected:
                 why = f"no entry has the expected head hash {expect_head}: entries were removed or rewritten"
                 return ChainReport(False, count, prev if count else None, problem=why)
-            for plan in conn.execute(select(P)).all():
-                if plan.key != plan_key(plan.title, tuple((plan.share_class or "").split(", "))):
-                    return ChainReport(
-                        False, count, prev, problem=f"plan {plan.id}: key does not match its title"
-                    )
         return ChainReport(True, count, prev if count else None)
 
 
@@ -457,6 +458,24 @@ def _check(row: Any, position: int, prev: str) -> str | None:
     )
     if expected != row.hash:
         return f"entry {row.seq}: content does not match its hash"
+    return None
+
+
+def _check_plan(row: Any, plans: dict[int, Any]) -> str | None:
+    """The plans table is not chained itself; each instrument's (chained) payload names its
+    plan, so a plan row edited behind distplan's back no longer matches."""
+    if row.plan_id is not None and row.plan_id not in plans:
+        return f"entry {row.seq}: names plan {row.plan_id}, which does not exist"
+    if row.kind != KIND_INSTRUMENT:
+        return None
+    if row.plan_id is None:
+        return f"entry {row.seq}: an instrument with no plan"
+    try:
+        inst = instrument_from_json(json.loads(row.payload), where=f"entry {row.seq}")
+    except InputError as exc:
+        return f"entry {row.seq}: payload is not an instrument ({exc})"
+    if plan_key(plan_title(inst), plan_classes(inst)) != plans[row.plan_id].key:
+        return f"entry {row.seq}: its instrument does not belong to plan {row.plan_id} as now stored"
     return None
 
 
