@@ -163,19 +163,21 @@ class _Run:
         """Match NAV (fund, share_class) pairs to covered fund-classes; report the rest."""
         self.progress("matching funds")
         t = self.nav.table
-        scope = t.filter(t.date.isnull() | ((t.date >= self.cal.sessions[0]) & (t.date < self.cal.end)))
-        # NYSE closed: weekends, and the weekday holidays in range (a short literal list).
-        holidays = self.cal.weekday_holidays()
-        closed = scope.date.day_of_week.index() >= 5
-        if holidays:
-            closed = closed | scope.date.isin(holidays)
+        nulls = t.filter(t.date.isnull())
+        undated = self.engine.to_arrow(nulls.aggregate(n=nulls.count().cast("int64")))
+        if undated["n"][0].as_py():
+            raise InputError(f"{self.where}: {undated['n'][0].as_py()} row(s) have no date")
+        scope = self._in_range(t)
+        # NYSE closed: weekends, and the weekday holidays in range (a small table: an IN list of
+        # literals is evaluated row by row, a semi-join is not).
+        holidays = ibis.memtable(pa.table({"d": pa.array(self.cal.weekday_holidays(), pa.date32())}))
+        closed = (scope.date.day_of_week.index() >= 5) | scope.date.isin(holidays.d)
         # Whole-cent sources are checked on their int64 cents (DECIMAL(38, 10) min/max is slow).
         amount = scope.cents if self.nav.in_cents else scope.net_assets
         names = self.engine.to_arrow(
             scope.group_by(["fund", "share_class"]).aggregate(
                 rows=scope.count().cast("int64"),
-                null_dates=scope.date.isnull().cast("int64").sum().cast("int64"),
-                null_na=scope.net_assets.isnull().cast("int64").sum().cast("int64"),
+                valued=amount.count().cast("int64"),
                 min_na=amount.min(),
                 max_na=amount.max(),
                 off_days=closed.cast("int64").sum().cast("int64"),
@@ -194,10 +196,9 @@ class _Run:
             fund, share_class = row["fund"], row["share_class"]
             if fund is None:
                 raise InputError(f"{self.where}: {row['rows']} row(s) have no fund")
-            if row["null_dates"]:
-                raise InputError(f"{self.where}: {row['null_dates']} row(s) of {fund!r} have no date")
-            if row["null_na"]:
-                raise InputError(f"{self.where}: {row['null_na']} row(s) of {fund!r} have no net_assets")
+            if row["valued"] != row["rows"]:
+                missing = row["rows"] - row["valued"]
+                raise InputError(f"{self.where}: {missing} row(s) of {fund!r} have no net_assets")
             if row["min_na"] is not None and row["min_na"] < 0:
                 raise InputError(f"{self.where}: negative net_assets {row['min_na']} for {fund!r}")
             if row["max_na"] is not None and row["max_na"] >= MAX_NET_ASSETS:
