@@ -130,14 +130,10 @@ def postgres_url(postgres_server: PostgresServer) -> str:
     return postgres_server.create_database()
 
 
-def make_ledger_url(backend: str, directory: Path, request: pytest.FixtureRequest) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{directory / 'distplan.db'}"
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.create_database()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty ledger database URL, once on SQLite and once on a real PostgreSQL."""
-    return make_ledger_url(request.param, tmp_path, request)
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'distplan.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database()

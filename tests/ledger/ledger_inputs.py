@@ -94,3 +94,11 @@ def record_aim(url: str, *, use_json_dir: Path | None = None) -> list[Run]:
         runs.append(run_cli("--db", url, "record", str(path), "--recorded-at", f"2003-12-0{i}T12:00:00Z"))
         assert runs[-1].code == 0, runs[-1].err
     return runs
+
+
+def make_ledger_url(backend: str, directory: Path, request: Any) -> str:
+    """An empty ledger: SQLite in `directory`, or a new database on the session's PostgreSQL
+    (the `postgres_server` fixture of tests/conftest.py)."""
+    if backend == "sqlite":
+        return f"sqlite:///{directory / 'distplan.db'}"
+    return str(request.getfixturevalue("postgres_server").create_database())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ledger_inputs import record_aim, run_cli
+from ledger_inputs import make_ledger_url, record_aim, run_cli
 
 from distplan.model import fold_name
 
@@ -166,7 +166,6 @@ def test_record_again_adds_nothing(aim_url: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_terms_give_every_row_its_rates(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    from conftest import make_ledger_url
 
     url = make_ledger_url(backend, tmp_path, request)
     record_aim(url)
@@ -195,8 +194,6 @@ def test_terms_give_every_row_its_rates(backend: str, tmp_path: Path, request: p
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_tampering_is_detected(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     import sqlalchemy as sa
-
-    from conftest import make_ledger_url
 
     url = make_ledger_url(backend, tmp_path, request)
     record_aim(url)

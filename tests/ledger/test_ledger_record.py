@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ledger_inputs import NAMES, gold_instrument_json, record_aim, run_cli, text_paths
+from ledger_inputs import NAMES, gold_instrument_json, make_ledger_url, record_aim, run_cli, text_paths
 
-from conftest import make_ledger_url
 from distplan.errors import InputError
 from distplan.ledger import Ledger, Pending
 from distplan.model import instrument_from_json
