@@ -207,9 +207,7 @@ def instrument_to_json(inst: Instrument) -> dict[str, Any]:
         "operations": [operation_to_json(op) for op in inst.operations],
         "schedule": schedule,
         "signatories": list(inst.signatories),
-        "diagnostics": [
-            {"level": d.level, "line": d.line, "message": d.message} for d in inst.diagnostics
-        ],
+        "diagnostics": [{"level": d.level, "line": d.line, "message": d.message} for d in inst.diagnostics],
     }
 
 
@@ -244,7 +242,7 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.fail(f"{path}.{key}", "expected a decimal string such as \"0.25\"")
+            raise self.fail(f"{path}.{key}", 'expected a decimal string such as "0.25"')
         try:
             rate = Decimal(str(value).strip().rstrip("%"))
         except InvalidOperation:
@@ -347,7 +345,9 @@ def instrument_from_json(data: Any, where: str = "<json>") -> Instrument:
         if not isinstance(d, dict) or d.get("level") not in ("info", "warning", "error"):
             raise rd.fail(f"diagnostics[{i}]", "expected {level, line, message}")
         line = d.get("line")
-        diags.append(Diagnostic(d["level"], str(d.get("message", "")), line if isinstance(line, int) else None))
+        diags.append(
+            Diagnostic(d["level"], str(d.get("message", "")), line if isinstance(line, int) else None)
+        )
     return Instrument(
         source=Source(path=str(src.get("path") or where), sha256=str(src.get("sha256") or "")),
         kind=kind,

@@ -11,7 +11,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-terms_app = typer.Typer(help="Plan terms a schedule does not state (rates from the plan body).", no_args_is_help=True)
+terms_app = typer.Typer(
+    help="Plan terms a schedule does not state (rates from the plan body).", no_args_is_help=True
+)
 fees_app = typer.Typer(help="Daily accruals and monthly payables from net assets.", no_args_is_help=True)
 app.add_typer(terms_app, name="terms")
 app.add_typer(fees_app, name="fees")
