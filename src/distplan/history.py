@@ -213,7 +213,7 @@ class HistoryItem:
     label: str
     effective_date: date | None
     recorded_at: str
-    status: str  # "in force", "superseded", "pending", "void"
+    status: str  # "in force", "superseded", "pending" (effective later), "void", "undated"
     note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -1031,7 +1031,9 @@ def history(entries: Iterable[Entry], plan: Plan, as_of: date) -> list[HistoryIt
             in_force = e.seq in used_terms or not state.rows
         if e.seq in voids:
             status, note = "void", f"voided by entry {voids[e.seq].seq}: {voids[e.seq].payload.get('reason')}"
-        elif e.effective_date is None or e.effective_date > as_of:
+        elif e.effective_date is None:
+            status, note = "undated", "no effective date: left out of the plan's state"
+        elif e.effective_date > as_of:
             status, note = "pending", None
         else:
             status, note = ("in force" if in_force else "superseded"), None

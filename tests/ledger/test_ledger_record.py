@@ -294,4 +294,6 @@ def test_the_whole_corpus(url: str) -> None:
     plan_id = str(len(plans) + 1)
     state = run_cli("--db", url, "schedule", "--as-of", "2021-01-01", "--plan", plan_id, "--json").json()
     assert state["rows"] == [] and "no effective date" in state["warnings"][0]
+    hist = run_cli("--db", url, "history", "--plan", plan_id, "--as-of", "2021-01-01", "--json").json()
+    assert [e["status"] for e in hist["entries"]] == ["undated"]
     assert entry_count(url) == len(files) + 1
