@@ -17,6 +17,7 @@ from typing import Literal
 import pyarrow as pa
 
 from distplan.errors import InputError
+from distplan.fees.expressions import CENTS_M
 from distplan.periods import Period, days_in_year, month_period, nyse_sessions
 
 Granularity = Literal["month", "day"]
@@ -127,7 +128,7 @@ class Calendar:
     def segment_table(self, granularity: Granularity) -> pa.Table:
         """One row per (session, month) run of calendar days in range, or per day."""
         cols: dict[str, list[object]] = {
-            k: [] for k in ("session", "k", "seg_start", "seg_end", "day", "month_id", "diy")
+            k: [] for k in ("session", "k", "seg_start", "seg_end", "day", "month_id", "diy", "m")
         }
         one = timedelta(days=1)
         for k, session in enumerate(self.sessions):
@@ -148,6 +149,7 @@ class Calendar:
                 cols["day"].append(lo)
                 cols["month_id"].append(month_index(lo))
                 cols["diy"].append(days_in_year(lo))
+                cols["m"].append(days_in_year(lo) * CENTS_M)
                 lo = cut
         return pa.table(
             cols,
@@ -160,6 +162,7 @@ class Calendar:
                     ("day", pa.date32()),
                     ("month_id", pa.int64()),
                     ("diy", pa.int64()),
+                    ("m", pa.int64()),
                 ]
             ),
         )

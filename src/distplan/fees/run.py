@@ -279,7 +279,12 @@ class _Run:
         )
 
     def _fetch_payables(self) -> pa.Table:
-        return self._list_instruments(self.engine.to_arrow(self.payables_expr()))
+        table = self.engine.to_arrow(self.payables_expr())
+        table = table.sort_by([("month_id", "ascending"), ("fc_id", "ascending")])
+        for name in ("average_net_assets", "fee_distribution", "fee_service", "fee"):
+            i = table.schema.get_field_index(name)
+            table = table.set_column(i, name, cents_to_dollars(table[name]))
+        return self._list_instruments(table)
 
     def _list_instruments(self, table: pa.Table) -> pa.Table:
         """Every instrument behind a month's rates, in order, where the month has several
@@ -429,6 +434,12 @@ class _Run:
         for p in self.cov.periods:
             out.setdefault(p.fc_id, label(p.fund, p.share_class))
         return out
+
+
+def cents_to_dollars(cents: pa.ChunkedArray) -> pa.ChunkedArray:
+    """int64 cents -> decimal128(38, 2) dollars, exactly (vectorized)."""
+    exact = pc.multiply(pc.cast(cents, pa.decimal128(19, 0)), pa.scalar(Decimal("0.01"), pa.decimal128(3, 2)))
+    return pc.cast(exact, pa.decimal128(38, 2))
 
 
 def _rate_units(rate: Decimal) -> int:
