@@ -17,7 +17,7 @@ from typing import Literal
 import pyarrow as pa
 
 from distplan.errors import InputError
-from distplan.fees.expressions import CENTS_M
+from distplan.fees.expressions import CENTS_M, SIG_K, SIG_K2
 from distplan.periods import Period, days_in_year, month_period, nyse_sessions
 
 Granularity = Literal["month", "day"]
@@ -128,7 +128,7 @@ class Calendar:
     def segment_table(self, granularity: Granularity) -> pa.Table:
         """One row per (session, month) run of calendar days in range, or per day."""
         cols: dict[str, list[object]] = {
-            k: [] for k in ("session", "k", "seg_start", "seg_end", "day", "month_id", "diy", "m")
+            k: [] for k in ("session", "k", "sig", "seg_start", "seg_end", "day", "month_id", "diy", "m")
         }
         one = timedelta(days=1)
         for k, session in enumerate(self.sessions):
@@ -144,6 +144,9 @@ class Calendar:
                     cut = min(hi, month_end)
                 cols["session"].append(session)
                 cols["k"].append(k)
+                # k from the first session of the month as clipped to the range (= m_k_lo).
+                k_rel = k - self.idx_le(max(date(lo.year, lo.month, 1), self.start))
+                cols["sig"].append(1 + k_rel * SIG_K + k_rel * k_rel * SIG_K2)
                 cols["seg_start"].append(self.ordinal(lo))
                 cols["seg_end"].append(self.ordinal(cut))
                 cols["day"].append(lo)
@@ -157,6 +160,7 @@ class Calendar:
                 [
                     ("session", pa.date32()),
                     ("k", pa.int64()),
+                    ("sig", pa.int64()),
                     ("seg_start", pa.int64()),
                     ("seg_end", pa.int64()),
                     ("day", pa.date32()),

@@ -96,17 +96,25 @@ def from_units(units: Value, scale: int) -> Value:
     return (units.cast(target) * factor).cast(target)
 
 
-def rows(nav: Table, seg: Table, cov: Table, mode: Mode) -> Table:
-    """NAV rows x the calendar segments using them x the coverage periods covering them, with
-    each component's exact daily accrual in cents as (q_*, rem_*) over `m`.
+# The completeness evidence of a NAV row is one int64: 1 + k*2**16 + k**2*2**36, k = its session's
+# index from the month's first (see `checked`). Its sum per period-month packs the row count
+# (bits 0-15), the sum of k (16-35) and the sum of k**2 (36-62); k <= 23 keeps the fields apart.
+SIG_K, SIG_K2 = 1 << 16, 1 << 36
 
-    nav: fc_id, strike (session date the row stands for), nav_date, na, a (cents, cents mode)
-    seg: session, k, seg_start, seg_end, day, month_id, diy, m (diy * CENTS_M)
-    cov: period_id, cov_fc, plan, registrant, fund, share_class, p_start, p_end, p_k_lo,
-         p_k_hi, rate_d, rate_s, r_d, r_s (rates in 1e-4 %, cents mode), instrument
+
+def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
+    """NAV rows x the coverage periods of their fund-class x the calendar segments using them,
+    with each component's exact daily accrual in cents as (q_*, rem_*) over `m`.
+
+    nav: fund, share_class, strike (session date the row stands for), nav_date, na, a (cents)
+    seg: session, k, sig, seg_start, seg_end, day, month_id, diy, m (diy * CENTS_M)
+    navcov: nav_fund, nav_class (names as in the NAV file) x period_id, cov_fc, plan,
+         registrant, fund, share_class, p_start, p_end, p_k_lo, p_k_hi, rate_d, rate_s, r_d, r_s
+         (rates in 1e-4 %, cents mode), instrument
     """
-    j1 = nav.join(seg, nav.strike == seg.session)
-    j = j1.join(cov, j1.fc_id == cov.cov_fc)
+    nc = navcov.rename(cov_fund="fund", cov_class="share_class")
+    j1 = nav.join(nc, (nav.fund == nc.nav_fund) & (nav.share_class == nc.nav_class))
+    j = j1.join(seg, j1.strike == seg.session)
     j = j.mutate(w=ibis.least(j.seg_end, j.p_end) - ibis.greatest(j.seg_start, j.p_start))
     j = j.filter(j.w > 0)
     if mode == "cents":
@@ -145,8 +153,8 @@ def daily(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
         date=r.day,
         plan=r.plan,
         registrant=r.registrant,
-        fund=r.fund,
-        share_class=r.share_class,
+        fund=r.cov_fund,
+        share_class=r.cov_class,
         nav_date=r.nav_date,
         net_assets=r.na,
         rate_distribution=r.rate_d,
@@ -165,9 +173,7 @@ def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
     r = rows_
     metrics: dict[str, Value] = {
         "days": _i(r.w.sum()),
-        "n": _i(r.count()),
-        "ksum": _i(r.k.sum()),
-        "ksq": _i((r.k * r.k).sum()),
+        "sig": _i(r.sig.sum()),
     }
     if mode == "cents":
         metrics["sna_c"] = _i((r.a * r.w).sum())
@@ -187,20 +193,19 @@ def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
 def checked(pm: Table, cov: Table, months: Table) -> Table:
     """Mark each (period, month) whose NAV rows are not exactly one per required session.
 
-    Required are the sessions k in [lo, hi] whose runs overlap the covered days. Equal count,
-    sum and sum of squares of k leave no room for duplicates hiding gaps short of three of each
-    in a rare arrangement (and the covered days must add up too)."""
+    Required are the sessions k in [lo, hi] whose runs overlap the covered days: one row each.
+    Equal count, sum and sum of squares of k (packed in `sig`) leave no room for duplicates
+    hiding gaps short of three of each in a rare arrangement; the covered days must add up too.
+    """
     j1 = pm.join(cov, pm.period_id == cov.period_id)
     j = j1.join(months, j1.month_id == months.month_id)
-    lo = ibis.greatest(j.p_k_lo, j.m_k_lo)
-    hi = ibis.least(j.p_k_hi, j.m_k_hi)
+    lo = ibis.greatest(j.p_k_lo, j.m_k_lo) - j.m_k_lo
+    hi = ibis.least(j.p_k_hi, j.m_k_hi) - j.m_k_lo
     exp_days = ibis.least(j.p_end, j.m_end) - ibis.greatest(j.p_start, j.m_start)
-    ok = (
-        (j.n == hi - lo + 1)
-        & (j.ksum * 2 == (lo + hi) * (hi - lo + 1))
-        & (j.ksq * 6 == hi * (hi + 1) * (hi * 2 + 1) - (lo - 1) * lo * (lo * 2 - 1))
-        & (j.days == exp_days)
-    )
+    n = hi - lo + 1
+    k1 = _i(((lo + hi) * n) / 2)  # exact: the product is even and small
+    k2 = _i((hi * (hi + 1) * (hi * 2 + 1) - (lo - 1) * lo * (lo * 2 - 1)) / 6)
+    ok = (j.sig == n + k1 * SIG_K + k2 * SIG_K2) & (j.days == exp_days)
     return j.mutate(bad=_i(~ok))
 
 

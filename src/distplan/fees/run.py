@@ -233,7 +233,12 @@ class _Run:
                 )
             )
         schema = pa.schema([("nav_fund", pa.string()), ("nav_class", pa.string()), ("fc_id", pa.int64())])
-        return ibis.memtable(pa.table(matched, schema=schema))
+        names = pa.table(matched, schema=schema)
+        # The NAV names of each fund-class, for carried rows.
+        self._nav_name = {fc: (f, c) for f, c, fc in zip(matched["nav_fund"], matched["nav_class"], matched["fc_id"], strict=True)}
+        # NAV names x coverage periods: the main join goes from NAV rows straight to periods.
+        self._navcov_t = ibis.memtable(names.join(self._cov_arrow(), "fc_id", "cov_fc", join_type="inner"))
+        return ibis.memtable(names)
 
     def _subcent(self, scope: Table) -> dict[str, Value]:
         if self.nav.in_cents:
@@ -242,7 +247,25 @@ class _Run:
         whole = na.cast(dt.Decimal(38, 2)).cast(ex.MONEY)
         return {"subcent": (na != whole).cast("int64").sum().cast("int64")}
 
+    def nav_rows(self) -> Table:
+        """NAV rows in range as the main expression reads them (plus any carried rows)."""
+        t = self._in_range(self.nav.table)
+        cols: dict[str, Value] = {
+            "fund": t.fund,
+            "share_class": t.share_class,
+            "strike": t.date,
+            "nav_date": t.date,
+            "na": t.net_assets,
+        }
+        if self.mode == "cents":
+            cols["a"] = t.cents
+        out = t.select(**cols)
+        if self.carried is not None:
+            out = out.union(ibis.memtable(self.carried))
+        return out
+
     def mapped_nav(self, *, lower_bound: bool = True) -> Table:
+        """NAV rows with their fund-class id (for diagnostics)."""
         t = self.nav.table
         if lower_bound:
             t = self._in_range(t)
@@ -254,14 +277,12 @@ class _Run:
         if self.mode == "cents":
             cols["a"] = j.cents
         out = j.select(**cols)
-        if self.carried is not None and lower_bound:
-            out = out.union(ibis.memtable(self.carried))
         return out
 
     # --- evaluation ----------------------------------------------------------------------
 
     def _rows(self, granularity: Granularity) -> Table:
-        return ex.rows(self.mapped_nav(), self._segments(granularity), self._cov_t, self.mode)
+        return ex.rows(self.nav_rows(), self._segments(granularity), self._navcov_t, self.mode)
 
     def payables_expr(self) -> Table:
         rounding = self.options.rounding
@@ -383,7 +404,9 @@ class _Run:
         before = self._latest_before(
             [fc for fc, days in missing.items() if not present[fc] or min(present[fc]) > min(days)]
         )
-        out: dict[str, list[object]] = {"fc_id": [], "strike": [], "nav_date": [], "na": [], "a": []}
+        out: dict[str, list[object]] = {
+            "fund": [], "share_class": [], "strike": [], "nav_date": [], "na": [], "a": []
+        }
         for fc, days in sorted(missing.items()):
             known = sorted(present[fc])
             for day in sorted(set(days)):
@@ -396,7 +419,9 @@ class _Run:
                     raise InputError(
                         f"{self.where}: no NAV on or before {day} for {names[fc]} to carry forward"
                     )
-                out["fc_id"].append(fc)
+                fund, share_class = self._nav_name[fc]
+                out["fund"].append(fund)
+                out["share_class"].append(share_class)
                 out["strike"].append(day)
                 out["nav_date"].append(src)
                 out["na"].append(na)
@@ -406,7 +431,8 @@ class _Run:
                            f"{_dates(days)}")
             )
         fields = [
-            ("fc_id", pa.int64()),
+            ("fund", pa.string()),
+            ("share_class", pa.string()),
             ("strike", pa.date32()),
             ("nav_date", pa.date32()),
             ("na", pa.decimal128(38, 10)),
