@@ -94,6 +94,7 @@ def generate(root: Path, n_fc: int, n_days: int) -> dict[str, Path]:
         )
     sessions = nyse_sessions(Period(START - timedelta(days=15), START + timedelta(days=n_days)))
     con = duckdb.connect()
+    con.execute("SET memory_limit = '4GB'")
     rows = data["schedule"]["rows"]  # type: ignore[index]
     funds = pa.table(
         {
@@ -149,7 +150,7 @@ def run_engine(root: Path, n_fc: int, n_days: int, out: Path) -> None:
 
 HAND_SQL = """
 WITH n AS (
-  SELECT c.period_id, c.rd, c.rs, c.p_start, c.p_end, s.month, s.diy, v.net_assets AS na,
+  SELECT c.period_id, c.rd, c.rs, s.month, s.diy, CAST(v.net_assets * 100 AS BIGINT) AS a,
          LEAST(s.seg_end, c.p_end) - GREATEST(s.seg_start, c.p_start) AS w
   FROM read_parquet('{nav}') v
   JOIN cov c ON v.fund = c.fund AND v.share_class = c.share_class
@@ -157,20 +158,18 @@ WITH n AS (
   WHERE v.date >= DATE '{lo}' AND v.date < DATE '{hi}'
 ),
 x AS (
-  SELECT period_id, month, w, na,
-         -- cents = na * rate% / diy, half-even, in HUGEINT: na in cents, rates in 1e-10 %
-         CAST(na * 100 AS HUGEINT) * rd AS nd, CAST(na * 100 AS HUGEINT) * rs AS ns,
-         CAST(diy AS HUGEINT) * 1000000000000 AS m
+  -- cents = a * rate / (diy * 1e6), rates in 1e-4 %; BIGINT suffices for these data
+  SELECT period_id, month, w, a, a * rd AS nd, a * rs AS ns, diy * 1000000 AS m
   FROM n WHERE w > 0
 ),
 y AS (
-  SELECT period_id, month, w, na,
+  SELECT period_id, month, w, a,
          nd // m + CASE WHEN 2 * (nd % m) > m OR (2 * (nd % m) = m AND (nd // m) % 2 = 1) THEN 1 ELSE 0 END AS cd,
          ns // m + CASE WHEN 2 * (ns % m) > m OR (2 * (ns % m) = m AND (ns // m) % 2 = 1) THEN 1 ELSE 0 END AS cs
   FROM x
 )
 SELECT c.fund, c.share_class, y.month, SUM(y.w) AS days,
-       SUM(y.cd * y.w) AS cd, SUM(y.cs * y.w) AS cs, SUM(y.na * y.w) AS sna
+       SUM(y.cd * y.w) AS cd, SUM(y.cs * y.w) AS cs, SUM(y.a * y.w) AS sna
 FROM y JOIN cov c USING (period_id)
 GROUP BY c.fund, c.share_class, y.month
 """
@@ -193,7 +192,7 @@ def run_hand(root: Path, n_fc: int, n_days: int, engine_out: Path) -> None:
     seg = cal.segment_table("month")
     labels = {m: f"{m // 12:04d}-{m % 12 + 1:02d}" for m in set(seg["month_id"].to_pylist())}
     seg = seg.append_column("month", pa.array([labels[m] for m in seg["month_id"].to_pylist()]))
-    scale = Decimal(10) ** 10
+    scale = Decimal(10) ** 4
     cov_t = pa.table(
         {
             "period_id": list(range(len(cov))),
@@ -207,11 +206,12 @@ def run_hand(root: Path, n_fc: int, n_days: int, engine_out: Path) -> None:
     )
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET memory_limit = '2GB'")  # as the engine's default
     con.register("cov", cov_t)
     con.register("seg", seg)
     sql = HAND_SQL.format(nav=p["nav"], lo=cal.sessions[0], hi=end)
     t0 = time.perf_counter()
-    hand = con.execute(sql).to_arrow_table()
+    hand = con.sql(sql).to_arrow_table()
     elapsed = time.perf_counter() - t0
     if not isinstance(hand, pa.Table):
         hand = hand.read_all()
@@ -246,6 +246,8 @@ def _child(phase: str, args: argparse.Namespace, out: Path) -> dict[str, float]:
         str(out),
     ]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    for line in done.stdout.strip().splitlines()[:-1]:
+        print(line)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -254,16 +256,23 @@ def main() -> None:
     ap.add_argument("--fund-classes", type=int, default=10_000)
     ap.add_argument("--days", type=int, default=10_000)
     ap.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-fees")
-    ap.add_argument("--phase", choices=("all", "engine", "hand"), default="all")
+    ap.add_argument("--phase", choices=("all", "generate", "engine", "hand"), default="all")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
+    if args.phase == "generate":
+        generate(args.dir, args.fund_classes, args.days)
+        print(json.dumps({}))
+        return
     if args.phase == "engine":
         run_engine(args.dir, args.fund_classes, args.days, args.out)
         return
     if args.phase == "hand":
         run_hand(args.dir, args.fund_classes, args.days, args.out)
         return
-    p = generate(args.dir, args.fund_classes, args.days)
+    # Each phase runs in its own process: a child inherits its parent's peak RSS on Linux, so
+    # the parent stays small and the generator's memory is not charged to the engine.
+    _child("generate", args, Path(os.devnull))
+    p = _paths(args.dir, args.fund_classes, args.days)
     import pyarrow.parquet as pq
 
     nav_rows = pq.ParquetFile(p["nav"]).metadata.num_rows

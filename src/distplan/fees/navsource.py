@@ -13,13 +13,16 @@ a NAV row whose `fund` equals a key (case-insensitive) is read as that fund and 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 from ibis.expr.types import Table
 
 from distplan.errors import InputError
@@ -41,6 +44,76 @@ class Nav:
     where: str
     warnings: tuple[Diagnostic, ...]
     in_cents: bool  # the column's type guarantees whole cents
+    # Whole-input facts read without a scan (Parquet statistics, or Arrow compute on an
+    # in-memory table): None when unknown. The name pass only looks closer when they fail.
+    stats: Stats | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    min_net_assets: Decimal | None
+    max_net_assets: Decimal | None
+    null_net_assets: int
+    null_dates: int
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return None
+
+
+def parquet_stats(path: Path) -> Stats | None:
+    """From the row-group statistics; None if any is missing."""
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception:  # unreadable here: let the engine report it
+        return None
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    if "net_assets" not in names or "date" not in names:
+        return None
+    na_i, date_i = names.index("net_assets"), names.index("date")
+    lo: Decimal | None = None
+    hi: Decimal | None = None
+    null_na = null_dates = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        na, day = group.column(na_i).statistics, group.column(date_i).statistics
+        if na is None or day is None or na.null_count is None or day.null_count is None:
+            return None
+        null_na += na.null_count
+        null_dates += day.null_count
+        if group.num_rows - na.null_count == 0:
+            continue
+        if not na.has_min_max:
+            return None
+        gmin, gmax = _decimal(na.min), _decimal(na.max)
+        if gmin is None or gmax is None:
+            return None
+        lo = gmin if lo is None else min(lo, gmin)
+        hi = gmax if hi is None else max(hi, gmax)
+    return Stats(lo, hi, null_na, null_dates)
+
+
+def arrow_stats(table: pa.Table) -> Stats | None:
+    if "net_assets" not in table.column_names or "date" not in table.column_names:
+        return None
+    col = table["net_assets"]
+    if not (pa.types.is_decimal(col.type) or pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+        return None
+    bounds = pc.min_max(col)
+    return Stats(
+        _decimal(bounds["min"].as_py()),
+        _decimal(bounds["max"].as_py()),
+        col.null_count,
+        table["date"].null_count,
+    )
 
 
 def describe(source: NavSource) -> str:
@@ -71,8 +144,10 @@ def _read_csv(path: Path) -> pa.Table:
 
 def open_nav(engine: Engine, source: NavSource) -> Nav:
     where = describe(source)
+    stats: Stats | None = None
     if isinstance(source, pa.Table):
         raw = ibis.memtable(source)
+        stats = arrow_stats(source)
     else:
         path = Path(source)
         if not path.is_file():
@@ -83,11 +158,14 @@ def open_nav(engine: Engine, source: NavSource) -> Nav:
                 raw = engine.read_parquet(path)
             except Exception as exc:  # the engines raise their own error types
                 raise InputError(f"{path}: not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+            stats = parquet_stats(path)
         elif suffix == ".csv":
-            raw = ibis.memtable(_read_csv(path))
+            data = _read_csv(path)
+            raw = ibis.memtable(data)
+            stats = arrow_stats(data)
         else:
             raise InputError(f"{path}: net assets must be a .csv or .parquet file")
-    return standardize(raw, where)
+    return replace(standardize(raw, where), stats=stats)
 
 
 def standardize(raw: Table, where: str) -> Nav:

@@ -30,7 +30,7 @@ from distplan.fees.calendar import Calendar, Granularity, month_index
 from distplan.fees.coverage import CoverageLike, Period, ResolvedCoverage, fc_key, label, resolve
 from distplan.fees.engine import Engine
 from distplan.fees.expressions import ROUNDINGS, Rounding
-from distplan.fees.navsource import Nav, NavSource, open_nav, read_mapping
+from distplan.fees.navsource import Nav, NavSource, Stats, open_nav, read_mapping
 from distplan.model import Diagnostic
 
 # The exact integer arithmetic of `expressions` holds below this: $10 trillion per fund-class.
@@ -163,31 +163,33 @@ class _Run:
         """Match NAV (fund, share_class) pairs to covered fund-classes; report the rest."""
         self.progress("matching funds")
         t = self.nav.table
-        nulls = t.filter(t.date.isnull())
-        undated = self.engine.to_arrow(nulls.aggregate(n=nulls.count().cast("int64")))
-        if undated["n"][0].as_py():
-            raise InputError(f"{self.where}: {undated['n'][0].as_py()} row(s) have no date")
+        stats = self.nav.stats
+        if stats is None or stats.null_dates:
+            nulls = t.filter(t.date.isnull())
+            undated = self.engine.to_arrow(nulls.aggregate(n=nulls.count().cast("int64")))["n"][0].as_py()
+            if undated:
+                raise InputError(f"{self.where}: {undated} row(s) have no date")
         scope = self._in_range(t)
         # NYSE closed: weekends, and the weekday holidays in range (a small table: an IN list of
         # literals is evaluated row by row, a semi-join is not).
         holidays = ibis.memtable(pa.table({"d": pa.array(self.cal.weekday_holidays(), pa.date32())}))
         closed = (scope.date.day_of_week.index() >= 5) | scope.date.isin(holidays.d)
-        # Whole-cent sources are checked on their int64 cents (DECIMAL(38, 10) min/max is slow).
-        amount = scope.cents if self.nav.in_cents else scope.net_assets
-        names = self.engine.to_arrow(
-            scope.group_by(["fund", "share_class"]).aggregate(
-                rows=scope.count().cast("int64"),
-                valued=amount.count().cast("int64"),
-                min_na=amount.min(),
-                max_na=amount.max(),
-                off_days=closed.cast("int64").sum().cast("int64"),
-                **self._subcent(scope),
-            )
-        ).to_pylist()
+        metrics: dict[str, Value] = {
+            "rows": scope.count().cast("int64"),
+            "off_days": closed.cast("int64").sum().cast("int64"),
+            **self._subcent(scope),
+        }
+        # Net assets are checked per fund only when the input's own statistics do not already
+        # clear them (a per-fund min/max over every row costs as much as the rest of this pass).
+        if not _values_ok(stats):
+            amount = scope.cents if self.nav.in_cents else scope.net_assets
+            metrics.update(valued=amount.count().cast("int64"), min_na=amount.min(), max_na=amount.max())
+        names = self.engine.to_arrow(scope.group_by(["fund", "share_class"]).aggregate(**metrics)).to_pylist()
         if self.nav.in_cents:
             for row in names:
                 for k in ("min_na", "max_na"):
-                    row[k] = None if row[k] is None else Decimal(row[k]).scaleb(-2)
+                    if row.get(k) is not None:
+                        row[k] = Decimal(row[k]).scaleb(-2)
         mapping = read_mapping(self.options.mapping) if self.options.mapping else {}
         matched: dict[str, list[object]] = {"nav_fund": [], "nav_class": [], "fc_id": []}
         unmatched: dict[str, set[str]] = {}
@@ -196,12 +198,12 @@ class _Run:
             fund, share_class = row["fund"], row["share_class"]
             if fund is None:
                 raise InputError(f"{self.where}: {row['rows']} row(s) have no fund")
-            if row["valued"] != row["rows"]:
+            if row.get("valued", row["rows"]) != row["rows"]:
                 missing = row["rows"] - row["valued"]
                 raise InputError(f"{self.where}: {missing} row(s) of {fund!r} have no net_assets")
-            if row["min_na"] is not None and row["min_na"] < 0:
+            if row.get("min_na") is not None and row["min_na"] < 0:
                 raise InputError(f"{self.where}: negative net_assets {row['min_na']} for {fund!r}")
-            if row["max_na"] is not None and row["max_na"] >= MAX_NET_ASSETS:
+            if row.get("max_na") is not None and row["max_na"] >= MAX_NET_ASSETS:
                 raise InputError(
                     f"{self.where}: net_assets {row['max_na']} for {fund!r} is beyond the supported "
                     f"{MAX_NET_ASSETS:,.0f}"
@@ -460,6 +462,15 @@ class _Run:
         for p in self.cov.periods:
             out.setdefault(p.fc_id, label(p.fund, p.share_class))
         return out
+
+
+def _values_ok(stats: Stats | None) -> bool:
+    """The whole input has net assets everywhere, none negative, none beyond the limit."""
+    if stats is None or stats.null_net_assets:
+        return False
+    if stats.min_net_assets is None or stats.max_net_assets is None:
+        return stats.min_net_assets is None and stats.max_net_assets is None  # no rows at all
+    return stats.min_net_assets >= 0 and stats.max_net_assets < MAX_NET_ASSETS
 
 
 def cents_to_dollars(cents: pa.ChunkedArray) -> pa.ChunkedArray:
