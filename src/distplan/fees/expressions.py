@@ -14,6 +14,8 @@ Two arithmetic modes produce (q, rem, m); everything downstream is shared.
   long division in int64 (`idiv`). Neither engine has exact integer division in Ibis (`//`
   compiles to FLOOR(a / b) in floating point), so `idiv` divides `n - n % d`, a multiple of d,
   which is exact while n < 2**53. Bounds: a < 2**50 (net assets below $10 trillion), R <= 10**6.
+  "small" is the same with one division instead of two, when every a*R < 2**53 (the caller
+  knows the largest net assets and rate).
 * "exact" (any decimal input): N = net_assets * rate as DECIMAL(38, 20), q = floor(N / diy) from
   a floating-point estimate corrected by exact decimal comparisons, rem = N - q*diy (a decimal).
   DECIMAL -> DOUBLE is slow on DuckDB, so this is used only when a NAV has sub-cent digits or a
@@ -36,7 +38,7 @@ from ibis.expr.types import BooleanValue, IntegerValue, Table, Value
 
 Rounding = Literal["daily-cents-half-even", "monthly-cents-half-even"]
 ROUNDINGS: tuple[str, ...] = ("daily-cents-half-even", "monthly-cents-half-even")
-Mode = Literal["cents", "exact"]
+Mode = Literal["cents", "small", "exact"]  # see the module docstring
 
 MONEY = dt.Decimal(38, 10)
 WIDE = dt.Decimal(38, 20)
@@ -117,12 +119,15 @@ def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
     j = j1.join(seg, j1.strike == seg.session)
     j = j.mutate(w=ibis.least(j.seg_end, j.p_end) - ibis.greatest(j.seg_start, j.p_start))
     j = j.filter(j.w > 0)
-    if mode == "cents":
-        m = j.m
-        a1, a0 = idiv(j.a, m)
-        parts: dict[str, Value] = {}
+    parts: dict[str, Value] = {}
+    if mode == "small":
         for c, rate in (("d", j.r_d), ("s", j.r_s)):
-            t1, t0 = idiv(a0 * rate, m)
+            parts[f"q_{c}"], parts[f"rem_{c}"] = idiv(j.a * rate, j.m)
+        return j.mutate(**parts)
+    if mode != "exact":
+        a1, a0 = idiv(j.a, j.m)
+        for c, rate in (("d", j.r_d), ("s", j.r_s)):
+            t1, t0 = idiv(a0 * rate, j.m)
             parts[f"q_{c}"] = _i(a1 * rate + t1)
             parts[f"rem_{c}"] = t0
         return j.mutate(**parts)
@@ -142,7 +147,7 @@ def daily(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
         # Full precision is kept for the month; the daily rows show it to 10**-6 dollars.
         shown = []
         for q, rem in ((r.q_d, r.rem_d), (r.q_s, r.rem_s)):
-            if mode == "cents":
+            if mode != "exact":
                 u1, u0 = idiv(rem * 10_000, r.m)
             else:
                 u1, u0 = floor_div_dec(_wide(rem * 10_000), r.m)
@@ -175,7 +180,7 @@ def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
         "days": _i(r.w.sum()),
         "sig": _i(r.sig.sum()),
     }
-    if mode == "cents":
+    if mode != "exact":
         metrics["sna_c"] = _i((r.a * r.w).sum())
     else:
         metrics["sna"] = (r.na * r.w).sum().cast(MONEY)
@@ -186,7 +191,7 @@ def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
         for c in ("d", "s"):
             metrics[f"q_{c}"] = _i((r[f"q_{c}"] * r.w).sum())
             rem = r[f"rem_{c}"] * r.w
-            metrics[f"rem_{c}"] = _i(rem.sum()) if mode == "cents" else _wide(rem).sum().cast(WIDE)
+            metrics[f"rem_{c}"] = _i(rem.sum()) if mode != "exact" else _wide(rem).sum().cast(WIDE)
     return r.group_by(["period_id", "month_id"]).aggregate(**metrics)
 
 
@@ -209,7 +214,9 @@ def checked(pm: Table, cov: Table, months: Table) -> Table:
     return j.mutate(bad=_i(~ok))
 
 
-def payables(pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mode) -> Table:
+def payables(
+    pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mode, *, single: bool = False
+) -> Table:
     """One row per (fund-class, month) from checked period-months; money in int64 cents (the
     caller makes them Arrow decimals: cheaper there than as DECIMAL arithmetic here).
 
@@ -217,7 +224,19 @@ def payables(pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mo
     ascend with start within a fund-class; a rename within the month reports under the new
     name). `instruments` is the last period's; `first`..`last` are the month's period ids, from
     which the caller lists every instrument when there are several (a list aggregate per row
-    would cost more than the rest of this step)."""
+    would cost more than the rest of this step).
+
+    `single`: the caller knows no fund-class has two coverage periods in one month, so the
+    period-months are the payables already (no second aggregation; `checked` joined the names).
+    """
+    if single:
+        a = pmc.mutate(first=pmc.period_id, last=pmc.period_id, n_periods=ibis.literal(1, type=INT))
+    else:
+        a = _by_fund_class(pmc, cov, months, rounding, mode)
+    return _payable_rows(a, rounding, mode)
+
+
+def _by_fund_class(pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mode) -> Table:
     g = pmc.group_by(["cov_fc", "month_id"])
     metrics: dict[str, Value] = {
         "first": _i(pmc.period_id.min()),
@@ -226,7 +245,7 @@ def payables(pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mo
         "n_periods": _i(pmc.count()),
         "bad": _i(pmc.bad.sum()),
     }
-    if mode == "cents":
+    if mode != "exact":
         metrics["sna_c"] = _i(pmc.sna_c.sum())
     else:
         metrics["sna"] = pmc.sna.sum().cast(MONEY)
@@ -237,24 +256,27 @@ def payables(pmc: Table, cov: Table, months: Table, rounding: Rounding, mode: Mo
         for c in ("d", "s"):
             metrics[f"q_{c}"] = _i(pmc[f"q_{c}"].sum())
             rem = pmc[f"rem_{c}"].sum()
-            metrics[f"rem_{c}"] = _i(rem) if mode == "cents" else rem.cast(WIDE)
+            metrics[f"rem_{c}"] = _i(rem) if mode != "exact" else rem.cast(WIDE)
     agg = g.aggregate(**metrics)
     names = cov.select("period_id", "plan", "registrant", "fund", "share_class", "instrument")
     j1 = agg.join(names, agg["last"] == names.period_id)
-    a = j1.join(months.select("month_id", "month", "due_date", "diy"), j1.month_id == months.month_id)
-    m = a.diy * CENTS_M if mode == "cents" else a.diy
+    return j1.join(months.select("month_id", "month", "due_date", "diy"), j1.month_id == months.month_id)
+
+
+def _payable_rows(a: Table, rounding: Rounding, mode: Mode) -> Table:
+    m = a.diy * CENTS_M if mode != "exact" else a.diy
     if rounding == "daily-cents-half-even":
         cd, cs = a.cd, a.cs
     else:
         fees = []
         for c in ("d", "s"):
-            if mode == "cents":
+            if mode != "exact":
                 extra, left = idiv(a[f"rem_{c}"], m)
             else:
                 extra, left = floor_div_dec(a[f"rem_{c}"], m)
             fees.append(half_even(a[f"q_{c}"] + extra, left, m))
         cd, cs = fees
-    if mode == "cents":
+    if mode != "exact":
         aq, ar = idiv_big(a.sna_c, a.days)
     else:
         aq, ar = floor_div_dec(_wide(a.sna * 100), a.days)

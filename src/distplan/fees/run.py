@@ -14,7 +14,7 @@ import bisect
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -113,8 +113,31 @@ class _Run:
         self._cov_t = ibis.memtable(self._cov_arrow())
         self._months_t = ibis.memtable(self.cal.month_table(options.due_days))
         self.subcent_rows = 0
+        self.max_na: Decimal | None = None
         self._names_t = self._match_names()
-        self.mode: ex.Mode = "cents" if self._cents_ok() else "exact"
+        self.mode: ex.Mode = self._mode()
+        self.single = self._single_period_months()
+
+    def _mode(self) -> ex.Mode:
+        if not self._cents_ok():
+            return "exact"
+        # One division per component is exact when every cents x rate-units product < 2**53.
+        top_rate = max(
+            (max(_rate_units(p.rate_distribution), _rate_units(p.rate_service)) for p in self.cov.periods),
+            default=0,
+        )
+        if self.max_na is not None and int(self.max_na * 100) * top_rate < 2**53:
+            return "small"
+        return "cents"
+
+    def _single_period_months(self) -> bool:
+        """No fund-class has two coverage periods in one month (periods of a fund-class have
+        consecutive ids in start order)."""
+        ps = self.cov.periods
+        for prev, cur in zip(ps, ps[1:], strict=False):
+            if prev.fc_id == cur.fc_id and month_index(prev.end - timedelta(days=1)) >= month_index(cur.start):
+                return False
+        return True
 
     def _cents_ok(self) -> bool:
         """The fast integer mode needs whole-cent net assets and rates in 1e-4 percent."""
@@ -190,6 +213,12 @@ class _Run:
                 for k in ("min_na", "max_na"):
                     if row.get(k) is not None:
                         row[k] = Decimal(row[k]).scaleb(-2)
+        # The largest net assets (for the arithmetic mode): the input's, else this pass's.
+        if stats is not None and _values_ok(stats):
+            self.max_na = stats.max_net_assets
+        else:
+            tops = [r["max_na"] for r in names if r.get("max_na") is not None]
+            self.max_na = max(tops) if tops else None
         mapping = read_mapping(self.options.mapping) if self.options.mapping else {}
         matched: dict[str, list[object]] = {"nav_fund": [], "nav_class": [], "fc_id": []}
         unmatched: dict[str, set[str]] = {}
@@ -259,7 +288,7 @@ class _Run:
             "nav_date": t.date,
             "na": t.net_assets,
         }
-        if self.mode == "cents":
+        if self.mode != "exact":
             cols["a"] = t.cents
         out = t.select(**cols)
         if self.carried is not None:
@@ -276,7 +305,7 @@ class _Run:
         n = self._names_t
         j = t.join(n, (t.fund == n.nav_fund) & (t.share_class == n.nav_class))
         cols: dict[str, Value] = {"fc_id": j.fc_id, "strike": j.date, "nav_date": j.date, "na": j.net_assets}
-        if self.mode == "cents":
+        if self.mode != "exact":
             cols["a"] = j.cents
         out = j.select(**cols)
         return out
@@ -290,7 +319,7 @@ class _Run:
         rounding = self.options.rounding
         pm = ex.period_months(self._rows("month"), rounding, self.mode)
         checked = ex.checked(pm, self._cov_t, self._months_t)
-        return ex.payables(checked, self._cov_t, self._months_t, rounding, self.mode)
+        return ex.payables(checked, self._cov_t, self._months_t, rounding, self.mode, single=self.single)
 
     def daily_expr(self) -> Table:
         out = ex.daily(self._rows("day"), self.options.rounding, self.mode)
@@ -427,7 +456,7 @@ class _Run:
                 out["strike"].append(day)
                 out["nav_date"].append(src)
                 out["na"].append(na)
-                out["a"].append(int(na * 100) if self.mode == "cents" else 0)
+                out["a"].append(int(na * 100) if self.mode != "exact" else 0)
             self.warnings.append(
                 Diagnostic("warning", f"{self.where}: carried the last NAV over missing days for {names[fc]}: "
                            f"{_dates(days)}")
@@ -441,7 +470,7 @@ class _Run:
             ("a", pa.int64()),
         ]
         carried = pa.table(out, schema=pa.schema(fields))
-        self.carried = carried if self.mode == "cents" else carried.drop_columns(["a"])
+        self.carried = carried if self.mode != "exact" else carried.drop_columns(["a"])
 
     def _latest_before(self, fcs: Sequence[int]) -> dict[int, tuple[date, Decimal]]:
         """The last NAV struck on a session before the range, for fund-classes missing it."""
