@@ -1,6 +1,6 @@
 """Benchmark: monthly payables for N fund-classes x D calendar days (default 10,000 x 10,000).
 
-    .venv/bin/python bench/fees.py [--fund-classes 10000] [--days 10000] [--dir /tmp/distplan-bench-fees]
+    .venv/bin/python bench/fees.py [--fund-classes 10000] [--days 10000] [--repeat 2] [--dir DIR]
 
 1. Generates (once per size, cached in --dir) a Schedule A of N fund-classes as instrument JSON,
    records it in a SQLite ledger, and writes NAV for every NYSE session as Parquet with DuckDB SQL.
@@ -258,6 +258,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-fees")
     ap.add_argument("--phase", choices=("all", "generate", "engine", "hand"), default="all")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each (best time kept)")
     args = ap.parse_args()
     if args.phase == "generate":
         generate(args.dir, args.fund_classes, args.days)
@@ -277,8 +278,12 @@ def main() -> None:
 
     nav_rows = pq.ParquetFile(p["nav"]).metadata.num_rows
     out = p["dir"] / "engine-payables.parquet"
-    eng = _child("engine", args, out)
-    hand = _child("hand", args, out)
+    # The machine is shared: alternate the two and keep each one's best time.
+    eng, hand = _child("engine", args, out), _child("hand", args, out)
+    for _ in range(args.repeat - 1):
+        e2, h2 = _child("engine", args, out), _child("hand", args, out)
+        eng = min(eng, e2, key=lambda r: r["seconds"])
+        hand = min(hand, h2, key=lambda r: r["seconds"])
     print(f"input: {args.fund_classes} fund-classes x {args.days} days, {nav_rows:,} NAV rows ({p['nav']})")
     print(
         f"engine (ledger -> coverage -> payables, DuckDB): {eng['seconds']:.1f} s end to end "
