@@ -1,1 +1,318 @@
-"""CLI commands: fees (see the module of the same name)."""
+"""CLI commands: fees (accrue, payables, true-up) and sample-data.
+
+The plan's coverage comes from the ledger as known at `--known-at` (default: now); dates are
+half-open (`--to` is the first day NOT included). This layer reads the clock, nothing below it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyarrow as pa
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from distplan import history as H
+from distplan.cli.app import app, fees_app
+from distplan.cli.ledger import (
+    KnownAtOpt,
+    PlanOpt,
+    err,
+    known_at_json,
+    open_ledger,
+    out,
+    parse_date,
+    parse_known_at,
+)
+from distplan.errors import InputError
+from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, payables, totals, true_up
+from distplan.fees.calendar import month_period_of
+from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
+from distplan.fees.sample import sample_nav, write_table
+from distplan.model import Diagnostic
+
+NavOpt = Annotated[Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")]
+EngineOpt = Annotated[str, typer.Option("--engine", help=f"Execution engine: {' or '.join(ENGINES)}.")]
+MasterOpt = Annotated[str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")]
+RoundingOpt = Annotated[str, typer.Option("--rounding", help=f"Rounding policy: {', '.join(ROUNDINGS)}.")]
+CarryOpt = Annotated[
+    bool, typer.Option("--carry-missing", help="Carry the last NAV over missing NYSE days (a warning, not an error).")
+]
+MapOpt = Annotated[
+    Path | None, typer.Option("--map", help="CSV key,fund,share_class: NAV rows keyed by ticker/CUSIP in `fund`.")
+]
+DueOpt = Annotated[int, typer.Option("--due-days", help="Payment due this many days after month end.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _coverage(ctx: typer.Context, plan: str | None, known_at: str | None) -> tuple[list[H.CoveragePeriod], dict[str, Any]]:
+    point = parse_known_at(known_at)
+    with open_ledger(ctx) as ledger:
+        chosen = ledger.resolve_plan(plan)
+        entries = ledger.entries(known_at=point)
+    return H.coverage(entries, chosen), {"plan": chosen.to_json(), "known_at": known_at_json(point)}
+
+
+@contextmanager
+def _running(engine: str, master: str, json_: bool) -> Iterator[tuple[Engine, Any]]:
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
+        disable=json_ or not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task(f"starting {engine}", total=None)
+        eng = Engine.open(engine, spark_master=master)
+        try:
+            yield eng, lambda text: progress.update(task, description=text)
+        finally:
+            eng.close()
+
+
+def _options(rounding: str, carry: bool, due_days: int, mapping: Path | None) -> FeeOptions:
+    if mapping is not None and not mapping.is_file():
+        raise InputError(f"--map {mapping}: no such file")
+    return FeeOptions(rounding=rounding, carry_missing=carry, due_days=due_days, mapping=mapping)  # type: ignore[arg-type]
+
+
+def _warn(warnings: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
+    for w in dict.fromkeys(warnings):
+        err.print(f"{w.level}: {w.message}", markup=False)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _rows(table: pa.Table) -> list[dict[str, object]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def _month(value: str) -> tuple[date, date]:
+    try:
+        year, month = (int(x) for x in value.strip().split("-"))
+        return month_period_of(year, month)
+    except ValueError:
+        raise InputError(f"--month {value!r}: expected YYYY-MM") from None
+
+
+def _money_table(title: str, table: pa.Table, columns: list[str]) -> Table:
+    view = Table(*columns, title=title)
+    for row in table.to_pylist():
+        view.add_row(*("" if row.get(c) is None else str(_plain(row.get(c))) for c in columns))
+    return view
+
+
+def _print_totals(result: dict[str, Any]) -> None:
+    view = Table("plan", "registrant", "distribution", "service", "total", title="totals")
+    for r in result["registrants"]:
+        view.add_row(r["plan"], r["registrant"], str(r["fee_distribution"]), str(r["fee_service"]), str(r["fee"]))
+    for p in result["plans"]:
+        view.add_row(p["plan"], "(plan total)", str(p["fee_distribution"]), str(p["fee_service"]), str(p["fee"]))
+    out.print(view)
+
+
+@fees_app.command("accrue")
+def accrue_cmd(
+    ctx: typer.Context,
+    nav: NavOpt,
+    from_: Annotated[str, typer.Option("--from", help="First day accrued.")],
+    to: Annotated[str, typer.Option("--to", help="First day NOT accrued (half-open).")],
+    out_path: Annotated[Path, typer.Option("--out", help="Daily rows: FILE.csv or FILE.parquet.")],
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = "local[*]",
+    rounding: RoundingOpt = "daily-cents-half-even",
+    carry_missing: CarryOpt = False,
+    mapping: MapOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Daily accruals for [--from, --to), written by the engine to --out (one row per
+    fund-class and calendar day: date, plan, registrant, fund, share_class, nav_date,
+    net_assets, rates, days_in_year, accruals by component, instrument)."""
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    opts = _options(rounding, carry_missing, 10, mapping)
+    cov, meta = _coverage(ctx, plan, known_at)
+    with _running(engine, spark_master, json_) as (eng, progress):
+        result = accrue(cov, nav, start, end, out_path, engine=eng, options=opts, progress=progress)
+    _warn(result.warnings)
+    summary = {
+        **meta,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "rounding": rounding,
+        "out": str(out_path),
+        "rows": result.rows_written,
+        "total": str(sum((r["fee"] for r in result.table.to_pylist()), Decimal("0.00"))),
+        "warnings": [w.message for w in result.warnings],
+    }
+    if json_:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    out.print(f"wrote {result.rows_written} daily rows to {out_path} (accrued {summary['total']})")
+
+
+@fees_app.command("payables")
+def payables_cmd(
+    ctx: typer.Context,
+    nav: NavOpt,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = "local[*]",
+    rounding: RoundingOpt = "daily-cents-half-even",
+    carry_missing: CarryOpt = False,
+    mapping: MapOpt = None,
+    due_days: DueOpt = 10,
+    plan_type: Annotated[
+        str, typer.Option("--plan-type", help="compensation (pay the fee) or reimbursement (the fee is a cap).")
+    ] = "compensation",
+    expenses: Annotated[
+        Path | None, typer.Option("--expenses", help="Reimbursement: CSV month,fund,share_class,category,amount.")
+    ] = None,
+    carry_in: Annotated[
+        Path | None, typer.Option("--carry-in", help="Reimbursement: CSV fund,share_class,amount brought forward.")
+    ] = None,
+    no_carry_forward: Annotated[
+        bool, typer.Option("--no-carry-forward", help="Reimbursement: unreimbursed expenses are forfeited.")
+    ] = False,
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write the payable rows to FILE.csv|.parquet.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Monthly payables per fund-class (days, average daily net assets, fees by component,
+    due date), with totals per registrant and plan."""
+    start, end = _month(month)
+    if plan_type not in ("compensation", "reimbursement"):
+        raise InputError(f"--plan-type {plan_type!r}: expected compensation or reimbursement")
+    if plan_type == "reimbursement" and expenses is None:
+        raise InputError("--plan-type reimbursement needs --expenses FILE")
+    spent = read_expenses(expenses) if expenses is not None else []
+    brought = read_carry_in(carry_in) if carry_in is not None else {}
+    opts = _options(rounding, carry_missing, due_days, mapping)
+    cov, meta = _coverage(ctx, plan, known_at)
+    with _running(engine, spark_master, json_) as (eng, progress):
+        result = payables(cov, nav, start, end, engine=eng, options=opts, progress=progress)
+    table, warnings = result.table, list(result.warnings)
+    if plan_type == "reimbursement":
+        table, more = reimburse(table, spent, brought, carry_forward=not no_carry_forward)
+        warnings.extend(more)
+    _warn(warnings)
+    if out_path is not None:
+        write_table(table, out_path)
+    sums = totals(table)
+    if json_:
+        typer.echo(
+            json.dumps(
+                {
+                    **meta,
+                    "month": month,
+                    "rounding": rounding,
+                    "plan_type": plan_type,
+                    "payables": _rows(table),
+                    "totals": {k: [{kk: _plain(vv) for kk, vv in r.items()} for r in v] for k, v in sums.items()},
+                    "warnings": [w.message for w in warnings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    columns = ["fund", "share_class", "registrant", "days", "average_net_assets", "fee_distribution", "fee_service", "fee"]
+    if plan_type == "reimbursement":
+        columns += ["expenses", "carry_in", "paid", "carry_out"]
+    out.print(_money_table(f"payables {month} (due {_due(table)})", table, columns))
+    _print_totals(sums)
+
+
+def _due(table: pa.Table) -> str:
+    dues = sorted({str(d) for d in table["due_date"].to_pylist()}) if table.num_rows else []
+    return ", ".join(dues) or "-"
+
+
+@fees_app.command("true-up")
+def true_up_cmd(
+    ctx: typer.Context,
+    nav: NavOpt,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    from_known_at: Annotated[str, typer.Option("--from-known-at", help="A: entry SEQ or ISO timestamp.")],
+    to_known_at: Annotated[str, typer.Option("--to-known-at", help="B: entry SEQ or ISO timestamp.")],
+    plan: PlanOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = "local[*]",
+    rounding: RoundingOpt = "daily-cents-half-even",
+    carry_missing: CarryOpt = False,
+    mapping: MapOpt = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """What a month owed as the ledger knew the plan at A and at B, and the adjustment (B - A)."""
+    start, end = _month(month)
+    opts = _options(rounding, carry_missing, 10, mapping)
+    cov_a, meta_a = _coverage(ctx, plan, from_known_at)
+    cov_b, meta_b = _coverage(ctx, plan, to_known_at)
+    with _running(engine, spark_master, json_) as (eng, progress):
+        result: FeeResult = true_up(cov_a, cov_b, nav, start, end, engine=eng, options=opts, progress=progress)
+    _warn(result.warnings)
+    if out_path is not None:
+        write_table(result.table, out_path)
+    total = sum((r["adjustment"] for r in result.table.to_pylist()), Decimal("0.00"))
+    if json_:
+        typer.echo(
+            json.dumps(
+                {
+                    "plan": meta_b["plan"],
+                    "month": month,
+                    "from_known_at": meta_a["known_at"],
+                    "to_known_at": meta_b["known_at"],
+                    "rows": _rows(result.table),
+                    "adjustment": str(total),
+                    "warnings": [w.message for w in result.warnings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    cols = ["fund", "share_class", "days_a", "days_b", "fee_a", "fee_b", "adjustment"]
+    out.print(_money_table(f"true-up {month}: known at {from_known_at} -> {to_known_at}", result.table, cols))
+    out.print(f"net adjustment: {total}")
+
+
+@app.command("sample-data")
+def sample_data(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", help="First day.")],
+    to: Annotated[str, typer.Option("--to", help="First day NOT included (half-open).")],
+    out_path: Annotated[Path, typer.Option("--out", help="FILE.csv or FILE.parquet.")],
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")] = 12,
+    json_: JsonOpt = False,
+) -> None:
+    """Synthetic net assets (a seeded random walk with flows) for every fund-class the plan
+    covers in [--from, --to), on NYSE sessions: deterministic, for demos and first steps."""
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    if end <= start:
+        raise InputError(f"--to {end} must be after --from {start} (the end is exclusive)")
+    cov, meta = _coverage(ctx, plan, known_at)
+    table = sample_nav(cov, start, end, seed)
+    if table.num_rows == 0:
+        raise InputError(f"the plan covers no fund-class between {start} and {end}")
+    write_table(table, out_path)
+    classes = len(set(zip(table["fund"].to_pylist(), table["share_class"].to_pylist(), strict=True)))
+    if json_:
+        typer.echo(json.dumps({**meta, "out": str(out_path), "rows": table.num_rows, "fund_classes": classes}))
+        return
+    out.print(f"wrote {table.num_rows} NAV rows for {classes} fund-classes to {out_path}")

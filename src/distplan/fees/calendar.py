@@ -34,6 +34,13 @@ def month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def month_period_of(year: int, month: int) -> tuple[date, date]:
+    """[first day, first day of the next month) of a calendar month."""
+    period = month_period(year, month)
+    assert period.end is not None
+    return period.start, period.end
+
+
 def due_date(month_start: date, due_days: int) -> date:
     """The `due_days`-th day after the month's last day (10 -> the 10th of the next month)."""
     nxt = month_period(month_start.year, month_start.month).end
