@@ -28,7 +28,6 @@ class Engine:
         self.name = name
         self.con = con
         self.session = session
-        self._views = 0
 
     @classmethod
     def duckdb(cls, *, threads: int | None = None, memory_limit: str | None = None) -> Engine:
@@ -116,12 +115,12 @@ class Engine:
                 tmp.unlink()
 
     def _spark_write(self, expr: Table, target: Path, fmt: str) -> None:
-        self._views += 1
-        view = f"distplan_out_{self._views}"
-        self.con.create_view(view, expr, overwrite=True)
+        # As ibis's own to_parquet does: register the in-memory tables, compile, run; but into
+        # one partition, so there is one file to move into place.
+        self.con._run_pre_execute_hooks(expr)
         outdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            frame = self.session.table(view).coalesce(1)
+            frame = self.session.sql(self.con.compile(expr)).coalesce(1)
             writer = frame.write.mode("overwrite")
             if fmt == "parquet":
                 writer.parquet(str(outdir))
@@ -133,7 +132,6 @@ class Engine:
             parts[0].replace(target)
         finally:
             shutil.rmtree(outdir, ignore_errors=True)
-            self.con.drop_view(view, force=True)
 
 
 def _format(path: Path) -> str:

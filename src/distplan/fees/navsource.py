@@ -13,6 +13,7 @@ a NAV row whose `fund` equals a key (case-insensitive) is read as that fund and 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -138,8 +139,12 @@ def _read_csv(path: Path) -> pa.Table:
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        # pyarrow names the column and row; keep its first line.
-        raise InputError(f"{path}: {str(exc).splitlines()[0]}") from None
+        # pyarrow numbers the column ("In CSV column #3: ..."); name it instead.
+        message = str(exc).splitlines()[0]
+        found = re.match(r"In CSV column #(\d+): (.*)", message)
+        if found and int(found.group(1)) < len(header):
+            message = f"column {header[int(found.group(1))]}: {found.group(2)}"
+        raise InputError(f"{path}: {message}") from None
 
 
 def open_nav(engine: Engine, source: NavSource) -> Nav:

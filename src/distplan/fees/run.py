@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from ibis.expr.types import Table, Value
@@ -502,10 +503,16 @@ def _values_ok(stats: Stats | None) -> bool:
     return stats.min_net_assets >= 0 and stats.max_net_assets < MAX_NET_ASSETS
 
 
-def cents_to_dollars(cents: pa.ChunkedArray) -> pa.ChunkedArray:
-    """int64 cents -> decimal128(38, 2) dollars, exactly (vectorized)."""
-    exact = pc.multiply(pc.cast(cents, pa.decimal128(19, 0)), pa.scalar(Decimal("0.01"), pa.decimal128(3, 2)))
-    return pc.cast(exact, pa.decimal128(38, 2))
+def cents_to_dollars(cents: pa.ChunkedArray) -> pa.Array:
+    """int64 cents -> decimal128(38, 2) dollars, exactly: a decimal128 *is* its unscaled
+    integer (little-endian, two's complement), so the int64 is widened to 128 bits in place."""
+    if cents.null_count:  # pragma: no cover - aggregates of non-null ints
+        raise RuntimeError("null cents in payables")
+    values = cents.to_numpy()
+    lanes = np.empty((len(values), 2), dtype="<i8")
+    lanes[:, 0] = values
+    lanes[:, 1] = values >> 63  # sign extension
+    return pa.Array.from_buffers(pa.decimal128(38, 2), len(values), [None, pa.py_buffer(lanes)])
 
 
 def _rate_units(rate: Decimal) -> int:
