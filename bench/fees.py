@@ -74,7 +74,7 @@ def generate(root: Path, n_fc: int, n_days: int) -> dict[str, Path]:
     import duckdb
     import pyarrow as pa
 
-    from distplan.ledger import Ledger, Pending
+    from distplan.ledger import Ledger
     from distplan.model import instrument_from_json
     from distplan.periods import Period, nyse_sessions
 
@@ -139,9 +139,9 @@ def run_engine(root: Path, n_fc: int, n_days: int, out: Path) -> None:
     t_cov = time.perf_counter() - t0
     result = payables(cov, p["nav"], START, START + timedelta(days=n_days))
     elapsed = time.perf_counter() - t0
-    result.table.select(["month", "fund", "share_class", "days", "fee", "average_net_assets"]).to_pandas().to_parquet(
-        out
-    )
+    result.table.select(
+        ["month", "fund", "share_class", "days", "fee", "average_net_assets"]
+    ).to_pandas().to_parquet(out)
     json.dump(
         {"seconds": elapsed, "coverage_seconds": t_cov, "rows": result.table.num_rows, "peak_mb": _peak_mb()},
         sys.stdout,
@@ -227,7 +227,9 @@ def run_hand(root: Path, n_fc: int, n_days: int, engine_out: Path) -> None:
            OR e.fee * 100 <> h.cd + h.cs
         """
     ).fetchone()
-    json.dump({"seconds": elapsed, "rows": hand.num_rows, "peak_mb": _peak_mb(), "mismatches": diff[0]}, sys.stdout)
+    json.dump(
+        {"seconds": elapsed, "rows": hand.num_rows, "peak_mb": _peak_mb(), "mismatches": diff[0]}, sys.stdout
+    )
 
 
 def _child(phase: str, args: argparse.Namespace, out: Path) -> dict[str, float]:
@@ -255,7 +257,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fund-classes", type=int, default=10_000)
     ap.add_argument("--days", type=int, default=10_000)
-    ap.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-fees")
+    ap.add_argument(
+        "--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-fees"
+    )
     ap.add_argument("--phase", choices=("all", "generate", "engine", "hand"), default="all")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=2, help="runs of each (best time kept)")

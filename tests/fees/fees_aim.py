@@ -51,7 +51,9 @@ def aim_coverage() -> list[Coverage]:
     return out
 
 
-def aim_nav(start: date = date(2003, 11, 1), end: date = date(2004, 1, 1), amount: str = "100000000.00") -> pa.Table:
+def aim_nav(
+    start: date = date(2003, 11, 1), end: date = date(2004, 1, 1), amount: str = "100000000.00"
+) -> pa.Table:
     funds = sorted({(c.fund, c.share_class or "") for c in aim_coverage()})
     days = nyse_sessions(Period(start, end))
     rows = [(f, c, d) for f, c in funds for d in days]

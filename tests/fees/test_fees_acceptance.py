@@ -22,7 +22,18 @@ NOV = (date(2003, 11, 1), date(2003, 12, 1))
 
 def one_fund(rate_d: str = "0.00", rate_s: str = "0.25", start: date = date(2000, 1, 1)) -> list[Coverage]:
     return [
-        Coverage("Plan", "Trust", "Fund One", "A", start, None, Decimal(rate_d), Decimal(rate_s), None, "Schedule A")
+        Coverage(
+            "Plan",
+            "Trust",
+            "Fund One",
+            "A",
+            start,
+            None,
+            Decimal(rate_d),
+            Decimal(rate_s),
+            None,
+            "Schedule A",
+        )
     ]
 
 
@@ -71,7 +82,11 @@ def test_domain_worked_examples(duck: Engine, year: int, monthly: Decimal, one_d
 
 def check_aim_november(table: pa.Table) -> None:
     leisure = row_of(table, "INVESCO Leisure Fund")
-    assert (leisure["days"], leisure["fee"], leisure["fee_service"]) == (28, Decimal("19178.04"), Decimal("19178.04"))
+    assert (leisure["days"], leisure["fee"], leisure["fee_service"]) == (
+        28,
+        Decimal("19178.04"),
+        Decimal("19178.04"),
+    )
     assert leisure["fee_distribution"] == Decimal("0.00")
     assert leisure["average_net_assets"] == Decimal("100000000.00")
     assert leisure["due_date"] == date(2003, 12, 10)
@@ -123,7 +138,9 @@ def record_aim(url: str) -> None:
             fund=None,
             share_class=None,
         )
-        ledger.append(KIND_TERMS, plan.id, payload, recorded_at=at, effective_date=date(2003, 7, 1), source_text="x")
+        ledger.append(
+            KIND_TERMS, plan.id, payload, recorded_at=at, effective_date=date(2003, 7, 1), source_text="x"
+        )
 
 
 def test_aim_november_through_the_ledger(duck: Engine, tmp_path: Path) -> None:

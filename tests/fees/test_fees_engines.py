@@ -32,7 +32,18 @@ def awkward_nav(scale: int = -2) -> pa.Table:
 def test_payables_identical_on_duckdb_and_spark(duck: Engine, spark: Engine, rounding: str) -> None:
     cov = [
         *aim_coverage(),
-        Coverage("Other", "T", "INVESCO Leisure Fund", "C", date(2003, 11, 7), None, Decimal("0.75"), Decimal("0.25"), None, "C1"),
+        Coverage(
+            "Other",
+            "T",
+            "INVESCO Leisure Fund",
+            "C",
+            date(2003, 11, 7),
+            None,
+            Decimal("0.75"),
+            Decimal("0.25"),
+            None,
+            "C1",
+        ),
     ]
     nav = awkward_nav()
     extra = nav.filter(pc.equal(nav["fund"], "INVESCO Leisure Fund")).set_column(
@@ -40,7 +51,9 @@ def test_payables_identical_on_duckdb_and_spark(duck: Engine, spark: Engine, rou
     )
     nav = pa.concat_tables([nav, extra])
     # drop one session for the C class: carried on both engines
-    gap = pc.and_(pc.equal(nav["share_class"], "C"), pc.equal(nav["date"], pa.scalar(date(2003, 12, 3), pa.date32())))
+    gap = pc.and_(
+        pc.equal(nav["share_class"], "C"), pc.equal(nav["date"], pa.scalar(date(2003, 12, 3), pa.date32()))
+    )
     nav = nav.filter(pc.invert(gap))
     opts = FeeOptions(rounding=rounding, carry_missing=True)  # type: ignore[arg-type]
     on_duck = payables(cov, nav, START, END, engine=duck, options=opts)

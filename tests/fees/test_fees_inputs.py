@@ -40,7 +40,9 @@ def test_carry_missing_warns_and_uses_the_last_nav(duck: Engine) -> None:
     nav = aim_nav()
     # 11-11 is different, 11-12 missing: the 12th carries the 11th's net assets.
     nav = without(nav, LEISURE, date(2003, 11, 12))
-    changed = pc.and_(pc.equal(nav["fund"], LEISURE), pc.equal(nav["date"], pa.scalar(date(2003, 11, 11), pa.date32())))
+    changed = pc.and_(
+        pc.equal(nav["fund"], LEISURE), pc.equal(nav["date"], pa.scalar(date(2003, 11, 11), pa.date32()))
+    )
     amounts = pc.if_else(changed, pa.scalar(Decimal("200000000.00"), pa.decimal128(38, 2)), nav["net_assets"])
     nav = nav.set_column(3, "net_assets", amounts)
     result = accrue(aim_coverage(), nav, *NOV, engine=duck, options=FeeOptions(carry_missing=True))
@@ -53,7 +55,11 @@ def test_carry_missing_warns_and_uses_the_last_nav(duck: Engine) -> None:
 
 def test_duplicate_nav_rows_are_an_error(duck: Engine) -> None:
     nav = aim_nav()
-    dup = nav.filter(pc.and_(pc.equal(nav["fund"], LEISURE), pc.equal(nav["date"], pa.scalar(date(2003, 11, 5), pa.date32()))))
+    dup = nav.filter(
+        pc.and_(
+            pc.equal(nav["fund"], LEISURE), pc.equal(nav["date"], pa.scalar(date(2003, 11, 5), pa.date32()))
+        )
+    )
     with pytest.raises(InputError, match=r"duplicate NAV rows: INVESCO Leisure Fund \(Investor\) 2003-11-05"):
         payables(aim_coverage(), pa.concat_tables([nav, dup]), *NOV, engine=duck)
 
@@ -65,7 +71,9 @@ def test_funds_never_covered_are_reported_once_and_not_used(duck: Engine) -> Non
     extra2 = extra.set_column(1, "share_class", pa.array(["A"] * part.num_rows, pa.string()))
     result = payables(aim_coverage(), pa.concat_tables([nav, extra, extra2]), *NOV, engine=duck)
     strangers = [w.message for w in result.warnings if "Stranger Fund" in w.message]
-    assert strangers == ["<arrow table>: NAV for 'Stranger Fund' (A, Investor) ignored: the plan never covered it"]
+    assert strangers == [
+        "<arrow table>: NAV for 'Stranger Fund' (A, Investor) ignored: the plan never covered it"
+    ]
     assert "Stranger Fund" not in result.table["fund"].to_pylist()
 
 
@@ -79,7 +87,18 @@ def test_names_match_case_and_punctuation_folded(duck: Engine) -> None:
 
 def test_aggregate_only_rate_accrues_as_distribution_with_a_warning(duck: Engine) -> None:
     cov = [
-        Coverage("Plan", "Trust", LEISURE, "Investor", date(2003, 11, 3), None, None, None, Decimal("0.25"), "Sched")
+        Coverage(
+            "Plan",
+            "Trust",
+            LEISURE,
+            "Investor",
+            date(2003, 11, 3),
+            None,
+            None,
+            None,
+            Decimal("0.25"),
+            "Sched",
+        )
     ]
     result = payables(cov, aim_nav(), *NOV, engine=duck)
     row = leisure(result.table)
@@ -95,8 +114,30 @@ def test_no_rate_at_all_is_an_error(duck: Engine) -> None:
 
 def test_rate_change_mid_month_prorates(duck: Engine) -> None:
     cov = [
-        Coverage("Plan", "T", LEISURE, "Investor", date(2003, 11, 1), date(2003, 11, 16), Decimal("0.75"), Decimal("0.25"), None, "A1"),
-        Coverage("Plan", "T", LEISURE, "Investor", date(2003, 11, 16), None, Decimal("0.50"), Decimal("0.25"), None, "A2"),
+        Coverage(
+            "Plan",
+            "T",
+            LEISURE,
+            "Investor",
+            date(2003, 11, 1),
+            date(2003, 11, 16),
+            Decimal("0.75"),
+            Decimal("0.25"),
+            None,
+            "A1",
+        ),
+        Coverage(
+            "Plan",
+            "T",
+            LEISURE,
+            "Investor",
+            date(2003, 11, 16),
+            None,
+            Decimal("0.50"),
+            Decimal("0.25"),
+            None,
+            "A2",
+        ),
     ]
     row = leisure(payables(cov, aim_nav(date(2003, 10, 20)), *NOV, engine=duck).table)
     # 15 days at 0.75% (2054.79/day) and 15 at 0.50% (1369.86/day); service 684.93 x 30.
@@ -125,7 +166,9 @@ def test_bad_nav_files_name_the_problem(duck: Engine, tmp_path: Path) -> None:
     (tmp_path / "b.csv").write_text("fund,share_class,when,net_assets\n")
     with pytest.raises(InputError, match=r"b\.csv: missing column\(s\) date"):
         payables(aim_coverage(), tmp_path / "b.csv", *NOV, engine=duck)
-    (tmp_path / "c.csv").write_text(f"fund,share_class,date,net_assets\n{LEISURE},Investor,2003-11-03,-5.00\n")
+    (tmp_path / "c.csv").write_text(
+        f"fund,share_class,date,net_assets\n{LEISURE},Investor,2003-11-03,-5.00\n"
+    )
     with pytest.raises(InputError, match="negative net_assets"):
         payables(aim_coverage(), tmp_path / "c.csv", *NOV, engine=duck)
 
@@ -135,7 +178,9 @@ def test_mapping_file_keys_nav_by_ticker(duck: Engine, tmp_path: Path) -> None:
     tickers = pc.if_else(pc.equal(nav["fund"], LEISURE), "FLISX", nav["fund"])
     nav = nav.set_column(0, "fund", tickers)
     (tmp_path / "map.csv").write_text(f"key,fund,share_class\nflisx,{LEISURE},Investor\n")
-    result = payables(aim_coverage(), nav, *NOV, engine=duck, options=FeeOptions(mapping=tmp_path / "map.csv"))
+    result = payables(
+        aim_coverage(), nav, *NOV, engine=duck, options=FeeOptions(mapping=tmp_path / "map.csv")
+    )
     assert leisure(result.table)["fee"] == Decimal("19178.04")
 
 
@@ -183,11 +228,44 @@ def test_reimbursement_caps_and_carries_forward(duck: Engine) -> None:
 
 def test_true_up_between_two_views_of_the_plan(duck: Engine) -> None:
     before = [
-        Coverage("Plan", "T", LEISURE, "Investor", date(2003, 11, 3), None, Decimal("0"), Decimal("0.25"), None, "A2")
+        Coverage(
+            "Plan",
+            "T",
+            LEISURE,
+            "Investor",
+            date(2003, 11, 3),
+            None,
+            Decimal("0"),
+            Decimal("0.25"),
+            None,
+            "A2",
+        )
     ]
     after = [
-        Coverage("Plan", "T", LEISURE, "Investor", date(2003, 11, 3), date(2003, 11, 17), Decimal("0"), Decimal("0.25"), None, "A2"),
-        Coverage("Plan", "T", LEISURE, "Investor", date(2003, 11, 17), None, Decimal("0"), Decimal("0.20"), None, "A3"),
+        Coverage(
+            "Plan",
+            "T",
+            LEISURE,
+            "Investor",
+            date(2003, 11, 3),
+            date(2003, 11, 17),
+            Decimal("0"),
+            Decimal("0.25"),
+            None,
+            "A2",
+        ),
+        Coverage(
+            "Plan",
+            "T",
+            LEISURE,
+            "Investor",
+            date(2003, 11, 17),
+            None,
+            Decimal("0"),
+            Decimal("0.20"),
+            None,
+            "A3",
+        ),
     ]
     result = true_up(before, after, aim_nav(), *NOV, engine=duck)
     (row,) = result.table.to_pylist()

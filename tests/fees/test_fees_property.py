@@ -101,7 +101,9 @@ def engine() -> Engine:
     return Engine.duckdb(threads=1)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(case=cases())
 def test_engine_equals_reference(engine: Engine, case: dict) -> None:
     start, end, coverage, nav = case["start"], case["end"], case["coverage"], case["nav"]

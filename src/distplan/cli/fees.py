@@ -38,21 +38,29 @@ from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
 from distplan.fees.sample import sample_nav, write_table
 from distplan.model import Diagnostic
 
-NavOpt = Annotated[Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")]
+NavOpt = Annotated[
+    Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")
+]
 EngineOpt = Annotated[str, typer.Option("--engine", help=f"Execution engine: {' or '.join(ENGINES)}.")]
 MasterOpt = Annotated[str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")]
 RoundingOpt = Annotated[str, typer.Option("--rounding", help=f"Rounding policy: {', '.join(ROUNDINGS)}.")]
 CarryOpt = Annotated[
-    bool, typer.Option("--carry-missing", help="Carry the last NAV over missing NYSE days (a warning, not an error).")
+    bool,
+    typer.Option(
+        "--carry-missing", help="Carry the last NAV over missing NYSE days (a warning, not an error)."
+    ),
 ]
 MapOpt = Annotated[
-    Path | None, typer.Option("--map", help="CSV key,fund,share_class: NAV rows keyed by ticker/CUSIP in `fund`.")
+    Path | None,
+    typer.Option("--map", help="CSV key,fund,share_class: NAV rows keyed by ticker/CUSIP in `fund`."),
 ]
 DueOpt = Annotated[int, typer.Option("--due-days", help="Payment due this many days after month end.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-def _coverage(ctx: typer.Context, plan: str | None, known_at: str | None) -> tuple[list[H.CoveragePeriod], dict[str, Any]]:
+def _coverage(
+    ctx: typer.Context, plan: str | None, known_at: str | None
+) -> tuple[list[H.CoveragePeriod], dict[str, Any]]:
     point = parse_known_at(known_at)
     with open_ledger(ctx) as ledger:
         chosen = ledger.resolve_plan(plan)
@@ -63,7 +71,11 @@ def _coverage(ctx: typer.Context, plan: str | None, known_at: str | None) -> tup
 @contextmanager
 def _running(engine: str, master: str, json_: bool) -> Iterator[tuple[Engine, Any]]:
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
         disable=json_ or not err.is_terminal,
     )
     with progress:
@@ -116,9 +128,13 @@ def _money_table(title: str, table: pa.Table, columns: list[str]) -> Table:
 def _print_totals(result: dict[str, Any]) -> None:
     view = Table("plan", "registrant", "distribution", "service", "total", title="totals")
     for r in result["registrants"]:
-        view.add_row(r["plan"], r["registrant"], str(r["fee_distribution"]), str(r["fee_service"]), str(r["fee"]))
+        view.add_row(
+            r["plan"], r["registrant"], str(r["fee_distribution"]), str(r["fee_service"]), str(r["fee"])
+        )
     for p in result["plans"]:
-        view.add_row(p["plan"], "(plan total)", str(p["fee_distribution"]), str(p["fee_service"]), str(p["fee"]))
+        view.add_row(
+            p["plan"], "(plan total)", str(p["fee_distribution"]), str(p["fee_service"]), str(p["fee"])
+        )
     out.print(view)
 
 
@@ -177,18 +193,23 @@ def payables_cmd(
     mapping: MapOpt = None,
     due_days: DueOpt = 10,
     plan_type: Annotated[
-        str, typer.Option("--plan-type", help="compensation (pay the fee) or reimbursement (the fee is a cap).")
+        str,
+        typer.Option("--plan-type", help="compensation (pay the fee) or reimbursement (the fee is a cap)."),
     ] = "compensation",
     expenses: Annotated[
-        Path | None, typer.Option("--expenses", help="Reimbursement: CSV month,fund,share_class,category,amount.")
+        Path | None,
+        typer.Option("--expenses", help="Reimbursement: CSV month,fund,share_class,category,amount."),
     ] = None,
     carry_in: Annotated[
-        Path | None, typer.Option("--carry-in", help="Reimbursement: CSV fund,share_class,amount brought forward.")
+        Path | None,
+        typer.Option("--carry-in", help="Reimbursement: CSV fund,share_class,amount brought forward."),
     ] = None,
     no_carry_forward: Annotated[
         bool, typer.Option("--no-carry-forward", help="Reimbursement: unreimbursed expenses are forfeited.")
     ] = False,
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write the payable rows to FILE.csv|.parquet.")] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the payable rows to FILE.csv|.parquet.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Monthly payables per fund-class (days, average daily net assets, fees by component,
@@ -221,7 +242,9 @@ def payables_cmd(
                     "rounding": rounding,
                     "plan_type": plan_type,
                     "payables": _rows(table),
-                    "totals": {k: [{kk: _plain(vv) for kk, vv in r.items()} for r in v] for k, v in sums.items()},
+                    "totals": {
+                        k: [{kk: _plain(vv) for kk, vv in r.items()} for r in v] for k, v in sums.items()
+                    },
                     "warnings": [w.message for w in warnings],
                 },
                 indent=2,
@@ -229,7 +252,16 @@ def payables_cmd(
             )
         )
         return
-    columns = ["fund", "share_class", "registrant", "days", "average_net_assets", "fee_distribution", "fee_service", "fee"]
+    columns = [
+        "fund",
+        "share_class",
+        "registrant",
+        "days",
+        "average_net_assets",
+        "fee_distribution",
+        "fee_service",
+        "fee",
+    ]
     if plan_type == "reimbursement":
         columns += ["expenses", "carry_in", "paid", "carry_out"]
     out.print(_money_table(f"payables {month} (due {_due(table)})", table, columns))
@@ -254,7 +286,9 @@ def true_up_cmd(
     rounding: RoundingOpt = "daily-cents-half-even",
     carry_missing: CarryOpt = False,
     mapping: MapOpt = None,
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """What a month owed as the ledger knew the plan at A and at B, and the adjustment (B - A)."""
@@ -263,7 +297,9 @@ def true_up_cmd(
     cov_a, meta_a = _coverage(ctx, plan, from_known_at)
     cov_b, meta_b = _coverage(ctx, plan, to_known_at)
     with _running(engine, spark_master, json_) as (eng, progress):
-        result: FeeResult = true_up(cov_a, cov_b, nav, start, end, engine=eng, options=opts, progress=progress)
+        result: FeeResult = true_up(
+            cov_a, cov_b, nav, start, end, engine=eng, options=opts, progress=progress
+        )
     _warn(result.warnings)
     if out_path is not None:
         write_table(result.table, out_path)
@@ -313,6 +349,8 @@ def sample_data(
     write_table(table, out_path)
     classes = len(set(zip(table["fund"].to_pylist(), table["share_class"].to_pylist(), strict=True)))
     if json_:
-        typer.echo(json.dumps({**meta, "out": str(out_path), "rows": table.num_rows, "fund_classes": classes}))
+        typer.echo(
+            json.dumps({**meta, "out": str(out_path), "rows": table.num_rows, "fund_classes": classes})
+        )
         return
     out.print(f"wrote {table.num_rows} NAV rows for {classes} fund-classes to {out_path}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from distplan.fees.coverage import Coverage, CoverageLike
 from distplan.fees.engine import ENGINES, Engine
 from distplan.fees.expressions import ROUNDINGS, Rounding
-from distplan.fees.reimbursement import CATEGORIES, reimburse, read_expenses
+from distplan.fees.reimbursement import CATEGORIES, read_expenses, reimburse
 from distplan.fees.run import PAYABLE_COLUMNS, FeeOptions, FeeResult, accrue, payables, totals
 from distplan.fees.trueup import true_up
 

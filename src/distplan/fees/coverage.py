@@ -8,6 +8,7 @@ accrual range and numbered (`period_id`, and `fc_id` per folded fund-class key).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -147,7 +148,7 @@ def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> Resolve
     for key in sorted(by_fc):
         fc_id, group = keys[key], by_fc[key]
         group.sort(key=lambda c: c.start)
-        for prev, cur in zip(group, group[1:], strict=False):
+        for prev, cur in itertools.pairwise(group):
             if prev.end is None or prev.end > cur.start:
                 raise InputError(
                     f"coverage of {label(cur.fund, cur.share_class)}: periods from {prev.start} and "

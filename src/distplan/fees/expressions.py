@@ -50,7 +50,7 @@ CENTS_M = 100 * RATE_UNITS  # m = diy * CENTS_M in the cents mode
 
 
 def _i(expr: BooleanValue | Value) -> IntegerValue:
-    return expr.cast(INT)  # type: ignore[return-value]
+    return expr.cast(INT)
 
 
 def idiv(n: Value, d: Value) -> tuple[IntegerValue, IntegerValue]:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -30,7 +31,7 @@ from distplan.errors import InputError
 from distplan.fees.engine import Engine
 from distplan.model import Diagnostic
 
-NavSource = str | Path | pa.Table
+NavSource: TypeAlias = str | Path | pa.Table
 MONEY = dt.Decimal(38, 10)
 REQUIRED = ("fund", "date", "net_assets")
 

@@ -73,11 +73,19 @@ def read_expenses(path: Path) -> list[Expense]:
                     raise InputError(f"{where}: month {month!r} is not YYYY-MM")
                 category = row["category"].casefold().replace(" ", "_").replace("-", "_")
                 if category not in CATEGORIES:
-                    raise InputError(f"{where}: category {row['category']!r}; expected one of {', '.join(CATEGORIES)}")
+                    raise InputError(
+                        f"{where}: category {row['category']!r}; expected one of {', '.join(CATEGORIES)}"
+                    )
                 if not row["fund"]:
                     raise InputError(f"{where}: fund is empty")
                 out.append(
-                    Expense(month, row["fund"], row.get("share_class") or None, category, _money(row["amount"], where))
+                    Expense(
+                        month,
+                        row["fund"],
+                        row.get("share_class") or None,
+                        category,
+                        _money(row["amount"], where),
+                    )
                 )
             return out
     except OSError as exc:
@@ -116,7 +124,9 @@ def reimburse(
         bucket = by_row.setdefault((e.month, fc_key(e.fund, e.share_class)), dict.fromkeys(CATEGORIES, ZERO))
         bucket[e.category] += e.amount
     balance: dict[tuple[str, str], Decimal] = dict(carry_in or {})
-    rows = sorted(payables.to_pylist(), key=lambda r: (r["month"], r["plan"], r["registrant"] or "", r["fund"]))
+    rows = sorted(
+        payables.to_pylist(), key=lambda r: (r["month"], r["plan"], r["registrant"] or "", r["fund"])
+    )
     used: set[tuple[str, tuple[str, str]]] = set()
     out = []
     for row in rows:
@@ -142,11 +152,20 @@ def reimburse(
             }
         )
     warnings = [
-        Diagnostic("warning", f"expenses for {key[0]} ({key[1] or 'no class'}) in {month} have no payable; ignored")
+        Diagnostic(
+            "warning", f"expenses for {key[0]} ({key[1] or 'no class'}) in {month} have no payable; ignored"
+        )
         for month, key in sorted(set(by_row) - used)
     ]
     money = pa.decimal128(38, 2)
     schema = payables.schema
-    for name in ("expenses", *(f"expense_{c}" for c in CATEGORIES), "carry_in", "paid", "carry_out", "forfeited"):
+    for name in (
+        "expenses",
+        *(f"expense_{c}" for c in CATEGORIES),
+        "carry_in",
+        "paid",
+        "carry_out",
+        "forfeited",
+    ):
         schema = schema.append(pa.field(name, money))
     return pa.Table.from_pylist(out, schema=schema), warnings

@@ -11,6 +11,7 @@ Daily rows are then written by the engine; payables come back as an Arrow table.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -135,8 +136,10 @@ class _Run:
         """No fund-class has two coverage periods in one month (periods of a fund-class have
         consecutive ids in start order)."""
         ps = self.cov.periods
-        for prev, cur in zip(ps, ps[1:], strict=False):
-            if prev.fc_id == cur.fc_id and month_index(prev.end - timedelta(days=1)) >= month_index(cur.start):
+        for prev, cur in itertools.pairwise(ps):
+            if prev.fc_id == cur.fc_id and month_index(prev.end - timedelta(days=1)) >= month_index(
+                cur.start
+            ):
                 return False
         return True
 
@@ -267,7 +270,10 @@ class _Run:
         schema = pa.schema([("nav_fund", pa.string()), ("nav_class", pa.string()), ("fc_id", pa.int64())])
         names = pa.table(matched, schema=schema)
         # The NAV names of each fund-class, for carried rows.
-        self._nav_name = {fc: (f, c) for f, c, fc in zip(matched["nav_fund"], matched["nav_class"], matched["fc_id"], strict=True)}
+        self._nav_name = {
+            fc: (f, c)
+            for f, c, fc in zip(matched["nav_fund"], matched["nav_class"], matched["fc_id"], strict=True)
+        }
         # NAV names x coverage periods: the main join goes from NAV rows straight to periods.
         self._navcov_t = ibis.memtable(names.join(self._cov_arrow(), "fc_id", "cov_fc", join_type="inner"))
         return ibis.memtable(names)
@@ -299,10 +305,7 @@ class _Run:
     def mapped_nav(self, *, lower_bound: bool = True) -> Table:
         """NAV rows with their fund-class id (for diagnostics)."""
         t = self.nav.table
-        if lower_bound:
-            t = self._in_range(t)
-        else:
-            t = t.filter(t.date < self.cal.end)
+        t = self._in_range(t) if lower_bound else t.filter(t.date < self.cal.end)
         n = self._names_t
         j = t.join(n, (t.fund == n.nav_fund) & (t.share_class == n.nav_class))
         cols: dict[str, Value] = {"fc_id": j.fc_id, "strike": j.date, "nav_date": j.date, "na": j.net_assets}
@@ -327,9 +330,7 @@ class _Run:
         return out.order_by(["fund", "share_class", "date"])
 
     def expected_period_months(self) -> int:
-        return sum(
-            month_index(p.end) - month_index(p.start) + (p.end.day != 1) for p in self.cov.periods
-        )
+        return sum(month_index(p.end) - month_index(p.start) + (p.end.day != 1) for p in self.cov.periods)
 
     def _fetch_payables(self) -> pa.Table:
         table = self.engine.to_arrow(self.payables_expr())
@@ -351,7 +352,11 @@ class _Run:
         periods = self.cov.periods
         listed = [
             "; ".join(dict.fromkeys(periods[i].instrument for i in range(lo, hi + 1)))
-            for lo, hi in zip(pc.take(table["first"], where).to_pylist(), pc.take(table["last"], where).to_pylist(), strict=True)
+            for lo, hi in zip(
+                pc.take(table["first"], where).to_pylist(),
+                pc.take(table["last"], where).to_pylist(),
+                strict=True,
+            )
         ]
         column = pc.replace_with_mask(table["instruments"].chunk(0), several, pa.array(listed, pa.string()))
         return table.set_column(table.schema.get_field_index("instruments"), "instruments", column)
@@ -394,7 +399,9 @@ class _Run:
             )
         }
         bad_fc = {fc for (fc, _), n in expected.items() if got.get((fc, _)) != n}
-        bad_fc |= {fc for fc, b in zip(table["fc_id"].to_pylist(), table["bad"].to_pylist(), strict=True) if b}
+        bad_fc |= {
+            fc for fc, b in zip(table["fc_id"].to_pylist(), table["bad"].to_pylist(), strict=True) if b
+        }
         nav = self.mapped_nav()
         rows = self.engine.to_arrow(
             nav.filter(nav.fc_id.isin(sorted(bad_fc))).select("fc_id", "strike", "na")
@@ -421,7 +428,9 @@ class _Run:
                         missing.setdefault(p.fc_id, []).append(day)
         if not missing:  # pragma: no cover - the check and this look disagree: a bug
             raise RuntimeError("NAV completeness check failed but no gap was found")
-        gaps = [f"{names[fc]}: {_dates(days)}" for fc, days in sorted(missing.items(), key=lambda i: names[i[0]])]
+        gaps = [
+            f"{names[fc]}: {_dates(days)}" for fc, days in sorted(missing.items(), key=lambda i: names[i[0]])
+        ]
         n_days = sum(len(v) for v in missing.values())
         if not self.options.carry_missing:
             raise InputError(
@@ -437,7 +446,12 @@ class _Run:
             [fc for fc, days in missing.items() if not present[fc] or min(present[fc]) > min(days)]
         )
         out: dict[str, list[object]] = {
-            "fund": [], "share_class": [], "strike": [], "nav_date": [], "na": [], "a": []
+            "fund": [],
+            "share_class": [],
+            "strike": [],
+            "nav_date": [],
+            "na": [],
+            "a": [],
         }
         for fc, days in sorted(missing.items()):
             known = sorted(present[fc])
@@ -459,8 +473,10 @@ class _Run:
                 out["na"].append(na)
                 out["a"].append(int(na * 100) if self.mode != "exact" else 0)
             self.warnings.append(
-                Diagnostic("warning", f"{self.where}: carried the last NAV over missing days for {names[fc]}: "
-                           f"{_dates(days)}")
+                Diagnostic(
+                    "warning",
+                    f"{self.where}: carried the last NAV over missing days for {names[fc]}: {_dates(days)}",
+                )
             )
         fields = [
             ("fund", pa.string()),
@@ -592,7 +608,7 @@ def accrue(
             eng.close()
 
 
-def totals(table: pa.Table) -> dict[str, object]:
+def totals(table: pa.Table) -> dict[str, list[dict[str, object]]]:
     """Fee totals per registrant (within plan) and per plan, as Decimal."""
     by_plan: dict[str, dict[str, Decimal]] = {}
     by_reg: dict[tuple[str, str], dict[str, Decimal]] = {}

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from distplan.fees.coverage import CoverageLike, fc_key
 from distplan.fees.engine import Engine
+from distplan.fees.navsource import NavSource
 from distplan.fees.run import FeeOptions, FeeResult, Progress, payables
 
 ZERO = Decimal("0.00")
@@ -41,7 +42,7 @@ TRUE_UP_COLUMNS = (
 def true_up(
     coverage_a: Iterable[CoverageLike],
     coverage_b: Iterable[CoverageLike],
-    nav: object,
+    nav: NavSource,
     start: date,
     end: date,
     *,
@@ -53,8 +54,8 @@ def true_up(
     own = engine is None
     eng = engine or Engine.duckdb()
     try:
-        a = payables(coverage_a, nav, start, end, engine=eng, options=options, progress=progress)  # type: ignore[arg-type]
-        b = payables(coverage_b, nav, start, end, engine=eng, options=options, progress=progress)  # type: ignore[arg-type]
+        a = payables(coverage_a, nav, start, end, engine=eng, options=options, progress=progress)
+        b = payables(coverage_b, nav, start, end, engine=eng, options=options, progress=progress)
     finally:
         if own:
             eng.close()
