@@ -32,6 +32,8 @@ test: install system-deps lint
 
 bench: install
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/history.py
+	$(BIN)/python bench/fees.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -200,6 +200,7 @@ def record(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Exhibits (.txt/.htm/.html) or instrument JSON.")],
     force: Annotated[bool, typer.Option("--force", help="Record despite extraction errors.")] = False,
+    plan_ref: PlanOpt = None,
     recorded_at: Annotated[
         str | None, typer.Option("--recorded-at", help="Recording time (ISO); default: now, UTC.")
     ] = None,
@@ -212,6 +213,13 @@ def record(
         if not isinstance(parsed, datetime):
             raise InputError(f"--recorded-at {recorded_at!r}: expected an ISO timestamp")
         at = parsed
+    governance = [f for f in files if _is_governance_file(f)]
+    if governance:
+        # Governance facts (board votes, reports, agreements) go to the compliance loader.
+        _record_governance(ctx, governance, plan_ref, at, json_)
+        files = [f for f in files if f not in governance]
+        if not files:
+            return
     with _progress(len(files)) as progress:
         task = progress.add_task("extracting", total=len(files))
         pending = []
@@ -282,6 +290,52 @@ def record(
     for item in unchanged:
         seq, why = item["duplicate_of"], item["reason"]
         out.print(f"unchanged: {item['path']} is already recorded as entry {seq} ({why})")
+
+
+def _is_governance_file(path: Path) -> bool:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return True
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return False
+    from distplan.compliance.loader import is_governance_document
+
+    try:
+        return is_governance_document(json.loads(path.read_text(encoding="utf-8-sig")))
+    except (ValueError, OSError):
+        return False  # the instrument loader reports the problem with the file
+
+
+def _record_governance(
+    ctx: typer.Context, paths: list[Path], plan_ref: str | None, at: datetime, json_: bool
+) -> None:
+    from distplan.compliance.loader import load_governance
+    from distplan.compliance.sources import record_governance
+
+    loaded = [(path, load_governance(path), _read_text(path)) for path in paths]  # all valid before any write
+    results = []
+    with open_ledger(ctx) as ledger:
+        for path, facts, text in loaded:
+            target = ledger.resolve_plan(plan_ref or (facts.plan.ref if facts.plan else None))
+            entry = record_governance(ledger, target, facts, text, path=str(path), recorded_at=at)
+            results.append((path, target, entry))
+    if json_:
+        emit_json(
+            {
+                "governance": [
+                    {"path": str(p), "plan": t.to_json(), "entry": e.to_json() if e else None}
+                    for p, t, e in results
+                ]
+            }
+        )
+        return
+    for path, target, entry in results:
+        if entry is None:
+            out.print(f"unchanged: {path} is already recorded (governance)", markup=False)
+        else:
+            out.print(
+                f"recorded entry {entry.seq}: governance facts from {path} for plan {target.id} {target.title}",
+                markup=False,
+            )
 
 
 @app.command()

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make demo`: the whole pipeline on the bundled sample documents, embedded (SQLite + DuckDB),
+# nothing to start by hand. Output files land in demo-out/.
+#   documents -> extract (JSON) -> render (text, DOCX, PDF)
+#   -> ledger (record amendments, plan terms) -> history (timeline, diff, verify)
+#   -> fees (sample NAV, November and December 2003 payables)
+#   -> compliance (governance facts, findings, deadline calendar)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=demo-out
+mkdir -p "$out"
+dp=".venv/bin/distplan"
+ref=examples/aim/aim-investor-amend2-2003-11-03.txt
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "1. Extract the reference document (Amendment No. 2) into structured data"
+$dp extract "$ref" > "$out/amend2.json"
+python3 - "$out/amend2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d["schedule"]["rows"]
+print(f"{d['title']}\n  kind={d['kind']} amendment={d['amendment_number']} effective={d['effective_date']} "
+      f"plan dated={d['plan']['dated']} rows={len(rows)} registrants={len({r['registrant'] for r in rows})}")
+PY
+
+step "2. Render it back: canonical text, DOCX, PDF"
+$dp render "$out/amend2.json" --to text -o "$out/amend2.txt"
+$dp render "$out/amend2.json" --to docx -o "$out/amend2.docx"
+$dp render "$out/amend2.json" --to pdf -o "$out/amend2.pdf"
+ls -l "$out"/amend2.{txt,docx,pdf} | awk '{print "  " $5 " bytes  " $9}'
+
+step "3-4. Record Amendments 2, 3, 4 and the plan terms; timeline, diff, history, verify"
+bash scripts/demo-history.sh "$out"
+db="--db sqlite:///$out/distplan.db"
+
+step "5. Fees: sample net assets, then the November and December 2003 payables"
+$dp $db sample-data --from 2003-11-01 --to 2004-01-01 --out "$out/nav.parquet"
+$dp $db fees payables --nav "$out/nav.parquet" --month 2003-11 --out "$out/payables-2003-11.csv"
+$dp $db fees payables --nav "$out/nav.parquet" --month 2003-12 --out "$out/payables-2003-12.csv"
+
+step "6. Compliance: record the sample governance file (with deliberate gaps), check, calendar"
+$dp $db record examples/governance.yaml
+$dp $db check --as-of 2004-12-31 || echo "(distplan check exits 1 when it finds errors: the sample has deliberate gaps)"
+$dp $db calendar --from 2004-12-31 --to 2005-07-01
+
+printf '\nDone. Files in %s/\n' "$out"
