@@ -199,3 +199,26 @@ def test_cli_prints_the_extraction_as_json() -> None:
         "source", "kind", "title", "amendment_number", "plan", "effective_date", "dated",
         "operations", "schedule", "signatories", "diagnostics",
     }  # fmt: skip
+
+
+def test_amendment_adding_funds_is_an_add_rows_operation() -> None:
+    inst = extract_path(SAMPLES / "synthetic-add-funds-amendment.txt")
+    assert inst.kind == "amendment" and inst.amendment_number == 5
+    assert inst.effective_date == date(2016, 3, 31)
+    assert inst.plan.dated == date(2015, 1, 1)
+    assert [op.op for op in inst.operations] == ["add_rows"]
+    assert inst.schedule is not None and not inst.schedule.replaces_entirely
+    assert len(inst.operations[0].rows) == 4
+    assert {r.registrant for r in inst.schedule.rows} == {"Sigma Investment Trust"}
+    assert inst.signatories == ("SIGMA INVESTMENT TRUST", "SIGMA DISTRIBUTORS, INC.")
+
+
+def test_share_class_column_with_classes_named_without_class() -> None:
+    inst = extract_path(SAMPLES / "synthetic-html-share-class-column.htm")
+    assert inst.schedule is not None
+    assert [(r.fund, r.share_class, r.aggregate_fee) for r in inst.schedule.rows] == [
+        ("Delta Core Bond Fund", "Investor", Decimal("0.25")),
+        ("Delta Core Bond Fund", "R6", Decimal("0")),
+        ("Delta Equity Income Fund", "Investor", Decimal("0.25")),
+    ]
+    assert inst.effective_date == date(2018, 7, 1)

@@ -158,6 +158,10 @@ _CLASS_ONLY = re.compile(
     r"^\(?\s*(?:class\s+(?:[A-Z]{1,3}\d{0,2}|\d{1,2})|(?:[A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class)(?:\s+shares?)?\s*\)?[*:]*$",
     re.I,
 )
+_CLASS_SHARES = re.compile(r"^([A-Z][A-Za-z]{0,14}\d?)\s+[Ss]hares[*:]*$")
+_NOT_A_CLASS = frozenset(
+    {"fund", "common", "the", "total", "all", "such", "these", "those", "preferred", "trust", "portfolio"}
+)
 _FUND_CLASS_SUFFIX = re.compile(
     r"\s*(?:[-–—]\s*|\(\s*|,\s*)(class\s+[A-Z]{1,3}\d{0,2}|[A-Z][A-Za-z]{0,11}\d?\s+class)(?:\s+shares?)?\s*\)?\s*$",
     re.I,
@@ -198,7 +202,7 @@ def _words(text: str) -> list[str]:
 def _header_fields(text: str) -> tuple[str, ...] | None:
     """The fields a column-header cell names, or None when the cell is not a header."""
     bare = V.CLASS_AFTER.sub(" ", text)
-    words = [w.lower().strip("'’") for w in _words(bare)]
+    words = [w.lower().strip("'’") for w in _words(bare) if not (w.isdigit() and len(w) <= 2)]
     if not words or not all(w in _HEADER_WORDS for w in words):
         return None
     low = text.lower()
@@ -299,6 +303,11 @@ def _classify(text: str, line: Line, index: int, row: int) -> Tok:
         if found:
             t.kind, t.classes = "class", (found[0],)
             return t
+    named = _CLASS_SHARES.match(bare)
+    if named and named.group(1).lower() not in _NOT_A_CLASS:
+        # "Investor Shares", "Institutional Shares", "Y Shares": a class named without "Class".
+        t.kind, t.classes = "class", (V.normalize_class(named.group(1)),)
+        return t
     fields = _header_fields(bare)
     if fields is not None:
         t.kind, t.fields = "header", fields
@@ -663,6 +672,14 @@ class _Flow:
         return self.lines[max(i, 0)] if self.lines else 1
 
 
+_ADDS = re.compile(
+    r"\bamended\b[^.]{0,100}?\bto\s+add\b|\bby\s+adding\b|\badd(?:ing)?\s+the\s+following", re.I
+)
+_REMOVES = re.compile(
+    r"\bamended\b[^.]{0,100}?\bto\s+(?:delete|remove)\b|\bby\s+(?:deleting|removing)\b"
+    r"|\b(?:delete|remove|deleting|removing)\s+the\s+following",
+    re.I,
+)
 _PLAN_REF = re.compile(r"\(\s*(?:the\s+)?[\"“”']{1,2}(?:[A-Z][a-z]+\s+)?Plan[\"“”']{1,2}\s*\)", re.I)
 _CONNECTORS = frozenset({"of", "and", "to", "pursuant", "under", "for", "&"})
 
@@ -974,15 +991,15 @@ def extract_document(doc: Document) -> Instrument:
         flow.text,
         re.I,
     )
-    adds = re.search(r"\bamended\s+(?:to\s+add|by\s+adding)\b", flow.text, re.I)
-    removes = re.search(
-        r"\bamended\s+(?:to\s+(?:delete|remove)|by\s+(?:deleting|removing))\b", flow.text, re.I
-    )
+    adds = _ADDS.search(flow.text)
+    removes = _REMOVES.search(flow.text)
     label = parsed.label
     if replaced and label is None:
         label = f"{replaced.group(1).title()} {replaced.group(2).upper()}"
     replaces_entirely = True
-    if (kind == "amendment" and rows and parsed.label is not None) or (replaced and rows):
+    if (kind == "amendment" and rows and (parsed.label is not None or adds or removes)) or (
+        replaced and rows
+    ):
         if adds and not replaced:
             operations.append(Operation("add_rows", rows=tuple(rows)))
             replaces_entirely = False
