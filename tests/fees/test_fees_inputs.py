@@ -272,3 +272,39 @@ def test_true_up_between_two_views_of_the_plan(duck: Engine) -> None:
     assert row["fee_a"] == Decimal("19178.04")
     assert row["fee_b"] == Decimal("684.93") * 14 + Decimal("547.95") * 14
     assert row["adjustment"] == row["fee_b"] - row["fee_a"]
+
+
+def test_nyse_closed_table_equals_exchange_calendars() -> None:
+    """The precomputed closures give exactly exchange_calendars' XNYS sessions."""
+    from distplan.fees import nyse_closed
+    from distplan.periods import Period, nyse_sessions
+
+    assert nyse_closed.sessions(nyse_closed.FIRST, nyse_closed.END) == nyse_sessions(
+        Period(nyse_closed.FIRST, nyse_closed.END)
+    )
+    assert date(2001, 9, 11) in nyse_closed.CLOSED and date(2012, 10, 29) in nyse_closed.CLOSED
+
+
+def test_rows_on_closed_days_are_counted_and_ignored(duck: Engine) -> None:
+    nav = aim_nav()
+    part = nav.filter(pc.equal(nav["fund"], LEISURE)).slice(0, 1)
+    # Saturday 11-08 and Thanksgiving 11-27, with a large value that would show if used.
+    closed = [
+        part.set_column(2, "date", pa.array([day], pa.date32())).set_column(
+            3, "net_assets", pa.array([Decimal("9e11")], pa.decimal128(38, 2))
+        )
+        for day in (date(2003, 11, 8), date(2003, 11, 27))
+    ]
+    base = payables(aim_coverage(), nav, *NOV, engine=duck)
+    result = payables(aim_coverage(), pa.concat_tables([nav, *closed]), *NOV, engine=duck)
+    assert [w.message for w in result.warnings if "closed" in w.message] == [
+        "<arrow table>: 2 NAV row(s) dated on days the NYSE was closed ignored"
+    ]
+    assert result.table.equals(base.table)
+
+
+def test_rows_without_a_fund_are_an_error(duck: Engine) -> None:
+    nav = aim_nav()
+    blank = nav.slice(0, 3).set_column(0, "fund", pa.nulls(3, pa.string()))
+    with pytest.raises(InputError, match=r"<arrow table>: 3 row\(s\) have no fund"):
+        payables(aim_coverage(), pa.concat_tables([nav, blank]), *NOV, engine=duck)

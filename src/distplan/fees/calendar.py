@@ -17,6 +17,7 @@ from typing import Literal
 import pyarrow as pa
 
 from distplan.errors import InputError
+from distplan.fees import nyse_closed
 from distplan.fees.expressions import CENTS_M, SIG_K, SIG_K2
 from distplan.periods import Period, days_in_year, month_period, nyse_sessions
 
@@ -61,7 +62,11 @@ class Calendar:
             raise InputError(f"empty date range: {start} .. {end} (the end is exclusive)")
         if start - _LOOKBACK < NYSE_FIRST:
             raise InputError(f"the NYSE calendar starts {NYSE_FIRST}; accruals start {start}")
-        sessions = nyse_sessions(Period(start - _LOOKBACK, end))
+        lo = start - _LOOKBACK
+        if lo >= nyse_closed.FIRST and end <= nyse_closed.END:
+            sessions = nyse_closed.sessions(lo, end)  # the same days, without the calendar's set-up
+        else:
+            sessions = nyse_sessions(Period(lo, end))
         first = bisect.bisect_right(sessions, start) - 1
         sessions = sessions[first:]
         return cls(start, end, sessions[0], tuple(sessions))

@@ -201,17 +201,30 @@ class _Run:
         # literals is evaluated row by row, a semi-join is not).
         holidays = ibis.memtable(pa.table({"d": pa.array(self.cal.weekday_holidays(), pa.date32())}))
         closed = (scope.date.day_of_week.index() >= 5) | scope.date.isin(holidays.d)
-        metrics: dict[str, Value] = {
-            "rows": scope.count().cast("int64"),
-            "off_days": closed.cast("int64").sum().cast("int64"),
-            **self._subcent(scope),
-        }
-        # Net assets are checked per fund only when the input's own statistics do not already
-        # clear them (a per-fund min/max over every row costs as much as the rest of this pass).
-        if not _values_ok(stats):
-            amount = scope.cents if self.nav.in_cents else scope.net_assets
-            metrics.update(valued=amount.count().cast("int64"), min_na=amount.min(), max_na=amount.max())
-        names = self.engine.to_arrow(scope.group_by(["fund", "share_class"]).aggregate(**metrics)).to_pylist()
+        if self.nav.in_cents and _values_ok(stats):
+            # The input's statistics clear the values and its type the cents: only the distinct
+            # names and the few rows on closed days are needed, two cheap scans (a per-name
+            # aggregate over every row costs several times more).
+            pairs = scope.select("fund", "share_class").distinct()
+            off = scope.filter(closed)
+            off = off.group_by(["fund", "share_class"]).aggregate(off_days=off.count().cast("int64"))
+            found = pairs.left_join(off, ["fund", "share_class"]).select(
+                pairs.fund, pairs.share_class, off_days=off.off_days.fill_null(0)
+            )
+            names = self.engine.to_arrow(found).to_pylist()
+        else:
+            metrics: dict[str, Value] = {
+                "rows": scope.count().cast("int64"),
+                "off_days": closed.cast("int64").sum().cast("int64"),
+                **self._subcent(scope),
+            }
+            # Net assets are checked per fund only when the input's own statistics do not
+            # already clear them (a per-fund min/max over every row costs as much as the rest).
+            if not _values_ok(stats):
+                amount = scope.cents if self.nav.in_cents else scope.net_assets
+                metrics.update(valued=amount.count().cast("int64"), min_na=amount.min(), max_na=amount.max())
+            grouped = scope.group_by(["fund", "share_class"]).aggregate(**metrics)
+            names = self.engine.to_arrow(grouped).to_pylist()
         if self.nav.in_cents:
             for row in names:
                 for k in ("min_na", "max_na"):
@@ -230,8 +243,8 @@ class _Run:
         for row in names:
             fund, share_class = row["fund"], row["share_class"]
             if fund is None:
-                raise InputError(f"{self.where}: {row['rows']} row(s) have no fund")
-            if row.get("valued", row["rows"]) != row["rows"]:
+                raise InputError(f"{self.where}: {self._count_no_fund(scope, row)} row(s) have no fund")
+            if "valued" in row and row["valued"] != row["rows"]:
                 missing = row["rows"] - row["valued"]
                 raise InputError(f"{self.where}: {missing} row(s) of {fund!r} have no net_assets")
             if row.get("min_na") is not None and row["min_na"] < 0:
@@ -277,6 +290,12 @@ class _Run:
         # NAV names x coverage periods: the main join goes from NAV rows straight to periods.
         self._navcov_t = ibis.memtable(names.join(self._cov_arrow(), "fc_id", "cov_fc", join_type="inner"))
         return ibis.memtable(names)
+
+    def _count_no_fund(self, scope: Table, row: dict[str, object]) -> object:
+        if "rows" in row:
+            return row["rows"]
+        nulls = scope.filter(scope.fund.isnull())
+        return self.engine.to_arrow(nulls.aggregate(n=nulls.count().cast("int64")))["n"][0].as_py()
 
     def _subcent(self, scope: Table) -> dict[str, Value]:
         if self.nav.in_cents:
@@ -333,8 +352,8 @@ class _Run:
         return sum(month_index(p.end) - month_index(p.start) + (p.end.day != 1) for p in self.cov.periods)
 
     def _fetch_payables(self) -> pa.Table:
-        table = self.engine.to_arrow(self.payables_expr())
-        table = table.sort_by([("month_id", "ascending"), ("fc_id", "ascending")])
+        # Sorted by the engine: an Arrow sort of the result costs more (chunked string columns).
+        table = self.engine.to_arrow(self.payables_expr().order_by(["month_id", "fc_id"]))
         for name in ("average_net_assets", "fee_distribution", "fee_service", "fee"):
             i = table.schema.get_field_index(name)
             table = table.set_column(i, name, cents_to_dollars(table[name]))
