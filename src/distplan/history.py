@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -238,13 +239,22 @@ def _dec(value: Decimal | None) -> str | None:
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """A fold makes many small acyclic objects; the cyclic collector re-scanning the (large,
-    long-lived) decoded entries meanwhile costs ~40% of the time, so it waits."""
+    long-lived) decoded entries meanwhile costs ~40% of the time, so it waits.
+
+    What the fold leaves behind is mostly cache kept for the life of the Ledger (decoded
+    entries, snapshots, checkpoints: big dicts and lists of 10,000 rows). Scanning those again
+    made later queries pause 50-800 ms now and then, so they are frozen out of the
+    collector's view (gc.freeze, O(1)); the garbage made before the fold is collected first
+    (young generations only: cheap) so that it is not frozen with them."""
     enabled = gc.isenabled()
+    if enabled:
+        gc.collect(1)
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -270,8 +280,78 @@ class _Event:
     label: str
 
 
-def _plan_entries(entries: Iterable[Entry], plan: Plan) -> tuple[list[_Event], list[Terms], list[str]]:
+@dataclass
+class _Checkpoint:
+    """A fold reached by an earlier query, with its lines in display order (parallel lists)."""
+
+    fold: _Fold
+    day: date | None
+    i: int
+    applied: list[str]
+    signature: tuple[int, ...]
+    orders: list[tuple[str, str, str]]
+    keys: list[Key]
+    lines: list[Line]
+
+
+_MAX_CHECKPOINTS = 48
+
+
+@dataclass
+class _History:
+    """A plan's events and terms from one set of entries, worked out once per set."""
+
+    entries: list[Entry]  # held so the ids in the cache key stay theirs
+    events: list[_Event]
+    terms: list[Terms]
+    warnings: list[str]
+    replace_at: list[int]  # indexes of events that replace the whole schedule
+    replace_dates: list[date]
+    # Per replacement index: folds reached by earlier queries, so a warm query replays only
+    # the amendments since the nearest one and merges its few changed lines.
+    checkpoints: dict[int, list[_Checkpoint]] = field(default_factory=dict)
+    kept: list[tuple[int, _Checkpoint]] = field(default_factory=list)  # oldest first
+
+    def checkpoint(self, start: int, day: date) -> _Checkpoint | None:
+        """The latest checkpoint after replacement `start` that is not past `day`."""
+        best = None
+        for cp in self.checkpoints.get(start, ()):
+            if cp.day is not None and cp.day <= day and (best is None or cp.day > best.day):  # type: ignore[operator]
+                best = cp
+        return best
+
+    def keep(self, start: int, cp: _Checkpoint) -> None:
+        if len(self.kept) >= _MAX_CHECKPOINTS:
+            old_start, old = self.kept.pop(0)
+            self.checkpoints[old_start].remove(old)
+        self.checkpoints.setdefault(start, []).append(cp)
+        self.kept.append((start, cp))
+
+
+_HISTORIES: dict[tuple[Any, ...], _History] = {}
+_MAX_HISTORIES = 8
+
+
+def _history_of(entries: Iterable[Entry], plan: Plan) -> _History:
     entries = list(entries)
+    key = (plan, tuple(map(id, entries)))
+    found = _HISTORIES.get(key)
+    if found is None:
+        events, terms, warns = _fold_entries(entries, plan)
+        replace_at = [i for i, ev in enumerate(events) if _replaces(ev.entry)]
+        found = _History(entries, events, terms, warns, replace_at, [events[i].date for i in replace_at])
+        while len(_HISTORIES) >= _MAX_HISTORIES:
+            del _HISTORIES[next(iter(_HISTORIES))]
+        _HISTORIES[key] = found
+    return found
+
+
+def _plan_entries(entries: Iterable[Entry], plan: Plan) -> tuple[list[_Event], list[Terms], list[str]]:
+    h = _history_of(entries, plan)
+    return list(h.events), list(h.terms), list(h.warnings)
+
+
+def _fold_entries(entries: list[Entry], plan: Plan) -> tuple[list[_Event], list[Terms], list[str]]:
     voided = {e.target_seq for e in entries if e.kind == KIND_VOID}
     events: list[_Event] = []
     terms: list[Terms] = []
@@ -691,32 +771,30 @@ class _Sweep:
 
     def __init__(self, entries: Iterable[Entry], plan: Plan, start_at_last_replacement: date | None = None):
         self.plan = plan
-        self.events, self.terms, self.warnings = _plan_entries(entries, plan)
+        self.history = h = _history_of(entries, plan)
+        self.events, self.terms, self.warnings = list(h.events), h.terms, list(h.warnings)
         self.first_effective = self.events[0].date if self.events else None
         self.fold = _Fold(_default_class(plan))
         self.i = 0
         self.applied: list[str] = []
         self.day: date | None = None
         self.snapshot: _Snapshot | None = None
+        self.start: int | None = None  # the replacement the fold starts from (snapshot)
         if start_at_last_replacement is not None:
             # A full replacement makes what came before irrelevant to the rows in force.
-            day = start_at_last_replacement
-            starts = [
-                i
-                for i in range(len(self.events) - 1, -1, -1)
-                if self.events[i].date <= day and _replaces(self.events[i].entry)
-            ][:1]
-            if starts:
-                first = self.events[starts[-1]]
-                same_day = [ev for ev in self.events if ev.date == first.date]
-                if same_day[0] is first:  # nothing else applies that day before it
+            n = bisect_right(h.replace_dates, start_at_last_replacement)
+            if n:
+                at = h.replace_at[n - 1]
+                first = self.events[at]
+                if at == 0 or self.events[at - 1].date != first.date:  # nothing applies before it that day
                     self.snapshot = _snapshot(first, self.fold.default_class)
                     self.fold = self.snapshot.fold.copy()
-                    self.i = starts[-1] + 1
+                    self.i = at + 1
                     self.applied.append(first.label)
                     self.day = first.date
+                    self.start = at
                 else:
-                    self.events = self.events[starts[-1] :]
+                    self.events = self.events[at:]
 
     def next_date(self) -> date | None:
         candidates = [d for d in (self.fold.next_pending(),) if d is not None]
@@ -753,16 +831,21 @@ class _Sweep:
 
     def sorted_lines(self, day: date) -> list[Line]:
         """The lines in display order (registrant, fund, class)."""
-        rates = self.rates(day)
+        return [line for _, _, line in self._ordered(self.rates(day), self.fold.rows.items())]
+
+    def _ordered(
+        self, rates: _Rates, rows: Iterable[tuple[Key, _Row]]
+    ) -> list[tuple[tuple[str, str, str], Key, Line]]:
+        """(display order, key, line) of these rows, sorted."""
         # Replaying the same amendments on the same snapshot gives rows of the same content:
         # their lines (under the same terms) are kept with the snapshot for the next query.
         memo = self.snapshot.lines if self.snapshot is not None else {}
         sig = rates.signature
-        out: list[tuple[tuple[str, str, str], Line]] = []
-        for row in self.fold.rows.values():
+        out: list[tuple[tuple[str, str, str], Key, Line]] = []
+        for key, row in rows:
             cached = row.memo  # the snapshot's own rows carry their line
             if cached is not None and cached[0] == sig:
-                out.append((cached[2], cached[1]))
+                out.append((cached[2], key, cached[1]))
                 continue
             content = (
                 row.ident,
@@ -779,17 +862,74 @@ class _Sweep:
                 line = rates.line(row)
                 hit = memo[content] = (line, _line_order(line))
             row.memo = (sig, hit[0], hit[1])
-            out.append((hit[1], hit[0]))
+            out.append((hit[1], key, hit[0]))
         out.sort(key=itemgetter(0))
-        return [line for _, line in out]
+        return out
+
+    def _merge(
+        self, cp: _Checkpoint, rates: _Rates
+    ) -> tuple[list[tuple[str, str, str]], list[Key], list[Line]] | None:
+        """The checkpoint's ordered lines with those of the rows changed since it taken out and
+        put back in place: a few list moves rather than 10,000 new objects for the collector.
+        None when too much changed (sorting afresh is then as cheap)."""
+        touched, rows, old_rows = self.fold.touched, self.fold.rows, cp.fold.rows
+        if len(touched) * 8 > len(cp.keys) + 64:
+            return None
+        orders, keys, lines = list(cp.orders), list(cp.keys), list(cp.lines)
+        gone = []
+        for k in touched:
+            old = old_rows.get(k)
+            if old is not None:
+                i = bisect_left(cp.orders, _row_order(old))
+                if i >= len(keys) or cp.keys[i] != k:  # orders are unique; never expected
+                    return None
+                gone.append(i)
+        for i in sorted(gone, reverse=True):
+            del orders[i], keys[i], lines[i]
+        for order, key, line in self._ordered(rates, [(k, rows[k]) for k in touched if k in rows]):
+            i = bisect_left(orders, order)
+            orders.insert(i, order)
+            keys.insert(i, key)
+            lines.insert(i, line)
+        return orders, keys, lines
+
+    def lines_as_of(self, day: date) -> list[Line]:
+        """`advance_to(day)` then `sorted_lines(day)`, the last use of this sweep. After a
+        replacement, starts from the nearest earlier query's fold and merges only the lines of
+        the rows changed since."""
+        if self.start is None:
+            self.advance_to(day)
+            return self.sorted_lines(day)
+        h, start = self.history, self.start
+        cp = h.checkpoint(start, day)
+        if cp is not None:
+            self.fold = cp.fold.copy()
+            self.i, self.day, self.applied = cp.i, cp.day, list(cp.applied)
+        reached = self.day
+        self.advance_to(day)
+        rates = self.rates(day)
+        merged = None
+        if cp is not None and cp.signature == rates.signature:
+            if self.day == reached:
+                return list(cp.lines)
+            merged = self._merge(cp, rates)
+        if merged is None:
+            ordered = self._ordered(rates, self.fold.rows.items())
+            merged = [t[0] for t in ordered], [t[1] for t in ordered], [t[2] for t in ordered]
+        orders, keys, lines = merged
+        # The fold and lists now belong to the checkpoint: the sweep ends here.
+        h.keep(
+            start,
+            _Checkpoint(self.fold, self.day, self.i, self.applied, rates.signature, orders, keys, lines),
+        )
+        return list(lines)
 
 
 def plan_state(entries: Iterable[Entry], plan: Plan, as_of: date) -> PlanState:
     """The schedule in force on `as_of` (given the entries known), rates resolved."""
     with _no_gc():
         sweep = _Sweep(entries, plan, start_at_last_replacement=as_of)
-        sweep.advance_to(as_of)
-        rows = sweep.sorted_lines(as_of)
+        rows = sweep.lines_as_of(as_of)
     return PlanState(
         plan, as_of, tuple(rows), tuple(sweep.applied), sweep.first_effective, tuple(sweep.warnings)
     )
@@ -797,6 +937,11 @@ def plan_state(entries: Iterable[Entry], plan: Plan, as_of: date) -> PlanState:
 
 def _line_order(line: Line) -> tuple[str, str, str]:
     return (fold(line.registrant or ""), fold(line.fund), _class_key(line.share_class or ""))
+
+
+def _row_order(row: _Row) -> tuple[str, str, str]:
+    """`_line_order` of the row's line (names only: the same under any terms)."""
+    return (fold(row.registrant or ""), fold(row.fund), _class_key(row.share_class or ""))
 
 
 def schedule_rows(entries: Iterable[Entry], plan: Plan, as_of: date) -> list[dict[str, Any]]:
