@@ -116,8 +116,22 @@ def parse_rate(value: str | None, option: str) -> Decimal | None:
     return rate
 
 
-def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+def emit_json(data: dict[str, Any] | Any, *, row_lists: tuple[str, ...] = ()) -> None:
+    """Indented JSON. The lists named in `row_lists` (top-level keys) get one compact row per
+    line: the same JSON, but encoded by the C encoder (indent=2 of 11,000 schedule rows took
+    ~2 s in the pure-Python one)."""
+    if not row_lists or not isinstance(data, dict):
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    parts = []
+    for key, value in data.items():
+        head = f"  {json.dumps(key, ensure_ascii=False)}: "
+        if key in row_lists and isinstance(value, list) and value:
+            rows = ",\n".join(f"    {json.dumps(row, ensure_ascii=False)}" for row in value)
+            parts.append(f"{head}[\n{rows}\n  ]")
+        else:
+            parts.append(head + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+    typer.echo("{\n" + ",\n".join(parts) + "\n}" if parts else "{}")
 
 
 def show_warnings(lines: list[str]) -> None:
@@ -432,7 +446,8 @@ def schedule(
                 "instruments": list(state.instruments),
                 "warnings": list(state.warnings),
                 "rows": [line.to_json() for line in state.rows],
-            }
+            },
+            row_lists=("rows",),
         )
         return
     show_warnings(list(state.warnings))
