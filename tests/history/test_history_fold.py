@@ -245,3 +245,16 @@ def test_coverage_agrees_with_state_on_every_day(b: Book) -> None:
             if p.start <= day and (p.end is None or day < p.end)
         }
         assert covered == state, day
+
+
+@settings(max_examples=100, deadline=None)
+@given(books(), st.permutations(list(range(-1, 45))), st.lists(st.integers(-1, 44), max_size=10))
+def test_warm_queries_in_any_order_match_a_full_replay(b: Book, order: list[int], again: list[int]) -> None:
+    """plan_state reuses the folds of earlier queries (checkpoints); whatever the order of the
+    queries, each answer equals replaying the whole history from its start."""
+    for offset in order + again:
+        day = date(2020, 1, 1) + timedelta(days=offset)
+        sweep = H._Sweep(b.entries, PLAN)
+        sweep.advance_to(day)
+        expected = [line.to_json() for line in sweep.sorted_lines(day)]
+        assert [line.to_json() for line in H.plan_state(b.entries, PLAN, day).rows] == expected, day
