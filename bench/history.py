@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -167,6 +168,8 @@ def main() -> None:
         f"schedule as-of, warm ({args.queries} new random dates): median {statistics.median(timings):.1f} ms, "
         f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms (target < 50 ms)"
     )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS after the warm queries: {rss:,.0f} MB (generated inputs and caches included)")
     t0 = time.perf_counter()
     covered = H.coverage(ledger.entries(plan_id=plan.id), plan)
     print(

@@ -294,7 +294,7 @@ class _Checkpoint:
     lines: list[Line]
 
 
-_MAX_CHECKPOINTS = 48
+_MAX_CHECKPOINTS = 32  # each ~1.5 MB with 10,000 rows
 
 
 @dataclass
@@ -329,7 +329,7 @@ class _History:
 
 
 _HISTORIES: dict[tuple[Any, ...], _History] = {}
-_MAX_HISTORIES = 8
+_MAX_HISTORIES = 4
 
 
 def _history_of(entries: Iterable[Entry], plan: Plan) -> _History:
