@@ -13,6 +13,7 @@ from typing import Any
 from distplan.documents.extract import extract_path, extract_text
 from distplan.errors import DistplanError, InputError
 from distplan.model import (
+    CoveragePeriod,
     Diagnostic,
     Instrument,
     Operation,
@@ -41,7 +42,6 @@ _LAZY = {
     "diff": "distplan.history",
     "timeline": "distplan.history",
     "coverage": "distplan.history",
-    "CoveragePeriod": "distplan.history",
     "accrue": "distplan.fees",
     "payables": "distplan.fees",
     "true_up": "distplan.fees",

@@ -27,7 +27,7 @@ from typing import Any
 from distplan.errors import InputError
 from distplan.ledger.plankey import class_key
 from distplan.ledger.records import KIND_INSTRUMENT, KIND_TERMS, KIND_VOID, Entry, Plan
-from distplan.model import Instrument, Operation, ScheduleRow, fold_name
+from distplan.model import CoveragePeriod, Instrument, Operation, ScheduleRow, fold_name
 
 FIELDS = ("distribution_fee", "service_fee", "aggregate_fee")
 _KIND_ORDER = {"plan": 0, "schedule": 1, "amendment": 2}
@@ -176,35 +176,6 @@ class PlanState:
             first = self.first_effective
             return f"no schedule in force on {self.as_of}: the first instrument is effective {first}"
         return f"no schedule in force on {self.as_of}: the schedule is empty (terminated or removed)"
-
-
-@dataclass(frozen=True)
-class CoveragePeriod:
-    plan: str
-    registrant: str | None
-    fund: str
-    share_class: str | None
-    start: date
-    end: date | None
-    rate_distribution: Decimal | None
-    rate_service: Decimal | None
-    rate_aggregate: Decimal | None
-    instrument: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat() if self.end else None,
-            "registrant": self.registrant,
-            "fund": self.fund,
-            "share_class": self.share_class,
-            "rates": {
-                "distribution_fee": _dec(self.rate_distribution),
-                "service_fee": _dec(self.rate_service),
-                "aggregate_fee": _dec(self.rate_aggregate),
-            },
-            "instrument": self.instrument,
-        }
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,47 @@ class Instrument:
         return replace(self, diagnostics=self.diagnostics + extra)
 
 
+@dataclass(frozen=True)
+class CoveragePeriod:
+    """A half-open stretch `[start, end)` in which a fund-class is covered by a plan with the
+    same registrant, rates and instrument. History produces these; fees and compliance read them."""
+
+    plan: str
+    registrant: str | None
+    fund: str
+    share_class: str | None
+    start: date
+    end: date | None
+    rate_distribution: Decimal | None
+    rate_service: Decimal | None
+    rate_aggregate: Decimal | None
+    instrument: str
+
+    @property
+    def total_rate(self) -> Decimal | None:
+        """The aggregate annual rate: aggregate if stated, else distribution + service."""
+        if self.rate_aggregate is not None:
+            return self.rate_aggregate
+        if self.rate_distribution is not None and self.rate_service is not None:
+            return self.rate_distribution + self.rate_service
+        return self.rate_distribution if self.rate_distribution is not None else self.rate_service
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat() if self.end else None,
+            "registrant": self.registrant,
+            "fund": self.fund,
+            "share_class": self.share_class,
+            "rates": {
+                "distribution_fee": _rate(self.rate_distribution),
+                "service_fee": _rate(self.rate_service),
+                "aggregate_fee": _rate(self.rate_aggregate),
+            },
+            "instrument": self.instrument,
+        }
+
+
 # --- names ----------------------------------------------------------------------------------
 
 _PUNCT = re.compile(r"[^\w\s&]")

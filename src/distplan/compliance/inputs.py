@@ -1,7 +1,7 @@
 """What the checks read: the plan's instruments, its rates per fund-class over time, the
 governance facts and the date. Plain values, so the checks are pure functions of them.
 
-`RatePeriod` has the fields of `distplan.history.CoveragePeriod`; `rate_periods_from_instruments`
+`RatePeriod` is `distplan.model.CoveragePeriod`; `rate_periods_from_instruments`
 is a small fold of instruments into such periods for callers without a ledger (tests, what-ifs).
 """
 
@@ -11,52 +11,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 from distplan.compliance.findings import Evidence
 from distplan.compliance.governance import GovernanceFacts, Where
-from distplan.model import Instrument, ScheduleRow, fold_name
+from distplan.model import CoveragePeriod, Instrument, ScheduleRow, fold_name
 
 FundClassKey = tuple[str, str]
 
 
-class RatePeriod(Protocol):
-    """A half-open stretch in which a fund-class's registrant, rates and instrument are constant."""
-
-    @property
-    def registrant(self) -> str | None: ...
-    @property
-    def fund(self) -> str: ...
-    @property
-    def share_class(self) -> str | None: ...
-    @property
-    def start(self) -> date: ...
-    @property
-    def end(self) -> date | None: ...
-    @property
-    def rate_distribution(self) -> Decimal | None: ...
-    @property
-    def rate_service(self) -> Decimal | None: ...
-    @property
-    def rate_aggregate(self) -> Decimal | None: ...
-    @property
-    def instrument(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class RateSpan:
-    """A concrete RatePeriod (same fields as history.CoveragePeriod)."""
-
-    plan: str
-    registrant: str | None
-    fund: str
-    share_class: str | None
-    start: date
-    end: date | None
-    rate_distribution: Decimal | None
-    rate_service: Decimal | None
-    rate_aggregate: Decimal | None
-    instrument: str
+# The checks read the same record history produces (one definition, in distplan.model).
+RatePeriod = CoveragePeriod
+RateSpan = CoveragePeriod
 
 
 def key_of(fund: str, share_class: str | None) -> FundClassKey:

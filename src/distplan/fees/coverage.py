@@ -1,7 +1,7 @@
 """Coverage periods as the fee engine sees them: which fund-class accrues at which rates when.
 
-The history stage produces `CoveragePeriod` records; the engine accepts any object with the same
-attributes (`CoverageLike`), so it can be driven from a ledger, from gold labels or from tests.
+The history stage produces `distplan.model.CoveragePeriod` records (also named `Coverage` here),
+so the engine can be driven from a ledger, from gold labels or from tests.
 Here they are validated, their rates resolved into the two accrued components, clipped to the
 accrual range and numbered (`period_id`, and `fc_id` per folded fund-class key).
 """
@@ -13,55 +13,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 from distplan.errors import InputError
-from distplan.model import Diagnostic, fold_name
+from distplan.model import CoveragePeriod, Diagnostic, fold_name
 
 # Rates are percent per annum; ten decimal places is what the engine's DECIMAL(38, 10) holds.
 RATE_SCALE = 10
 MAX_RATE = Decimal("100")
 
 
-class CoverageLike(Protocol):
-    """What the engine reads from a coverage period (history.CoveragePeriod has these)."""
-
-    @property
-    def plan(self) -> str: ...
-    @property
-    def registrant(self) -> str | None: ...
-    @property
-    def fund(self) -> str: ...
-    @property
-    def share_class(self) -> str | None: ...
-    @property
-    def start(self) -> date: ...
-    @property
-    def end(self) -> date | None: ...
-    @property
-    def rate_distribution(self) -> Decimal | None: ...
-    @property
-    def rate_service(self) -> Decimal | None: ...
-    @property
-    def rate_aggregate(self) -> Decimal | None: ...
-    @property
-    def instrument(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """A plain CoveragePeriod-shaped record, for callers without the history stage."""
-
-    plan: str
-    registrant: str | None
-    fund: str
-    share_class: str | None
-    start: date
-    end: date | None
-    rate_distribution: Decimal | None
-    rate_service: Decimal | None
-    rate_aggregate: Decimal | None
-    instrument: str
+# The engine reads the record the history stage produces (one definition, in distplan.model);
+# callers without a ledger (tests, gold labels) build the same record.
+Coverage = CoveragePeriod
+CoverageLike = CoveragePeriod
 
 
 @dataclass(frozen=True)
