@@ -28,3 +28,17 @@ def test_import_stays_light() -> None:
     code = "import sys, distplan; print(any(m in sys.modules for m in ('ibis', 'duckdb', 'sqlalchemy', 'pyspark')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_command_imports_only_its_own_stage() -> None:
+    # `distplan extract` must not pay for the ledger, the fee engines or compliance.
+    code = (
+        "import sys; from distplan.cli import register; register(['extract', 'x.txt']); "
+        "print(sorted(m for m in ('sqlalchemy', 'ibis', 'duckdb', 'distplan.compliance') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    # --help (no command) registers every command.
+    code = "from distplan.cli import app, register; register([]); print(len(app.registered_commands))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(done.stdout) >= 15

@@ -66,3 +66,10 @@ def test_editing_a_plan_row_is_detected(url: str) -> None:
     assert run.code == 1
     assert run.json()["first_broken"] == 1
     assert "does not belong to plan 1" in run.json()["problem"]
+
+
+def test_cli_env_var_names_the_ledger_variable() -> None:
+    from distplan.cli.app import ENV_URL as CLI_ENV_URL
+    from distplan.ledger import ENV_URL
+
+    assert CLI_ENV_URL == ENV_URL

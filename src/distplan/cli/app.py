@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -17,3 +19,21 @@ terms_app = typer.Typer(
 fees_app = typer.Typer(help="Daily accruals and monthly payables from net assets.", no_args_is_help=True)
 app.add_typer(terms_app, name="terms")
 app.add_typer(fees_app, name="fees")
+
+
+# The root options live here, not with the ledger commands, so that running one command never
+# imports another stage. distplan.ledger.ENV_URL names the same variable.
+DB_META = "distplan.db"
+ENV_URL = "DISTPLAN_DATABASE_URL"
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar=ENV_URL, help="Ledger database URL (default sqlite:///./distplan.db)."),
+    ] = None,
+) -> None:
+    """Rule 12b-1 distribution plans as an executable, auditable record."""
+    ctx.meta[DB_META] = db

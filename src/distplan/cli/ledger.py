@@ -20,13 +20,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from distplan import history as H
+from distplan.cli.app import DB_META as _DB_META
 from distplan.cli.app import app, terms_app
 from distplan.errors import InputError
-from distplan.ledger import ENV_URL, KIND_TERMS, Entry, Ledger, Pending, Plan
+from distplan.ledger import KIND_TERMS, Entry, Ledger, Pending, Plan
 from distplan.ledger.engine import display_url
 from distplan.model import instrument_from_json
 
-_DB_META = "distplan.db"
 _TEXT_SUFFIXES = (".txt", ".htm", ".html")
 
 # Piped output gets wide tables rather than Rich's 80-column default.
@@ -44,18 +44,6 @@ KnownAtOpt = Annotated[
         help="What the ledger knew: at entry SEQ, or at an ISO TIMESTAMP (a bare date: that day's end, UTC).",
     ),
 ]
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", envvar=ENV_URL, help="Ledger database URL (default sqlite:///./distplan.db)."),
-    ] = None,
-) -> None:
-    """Rule 12b-1 distribution plans as an executable, auditable record."""
-    ctx.meta[_DB_META] = db
 
 
 def ledger_url(ctx: typer.Context) -> str | None:
