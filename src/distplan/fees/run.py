@@ -56,6 +56,21 @@ PAYABLE_COLUMNS = (
     "instruments",
 )
 
+# The payables columns the engine computes (the rest are looked up by id, see _fetch_payables).
+_NUMERIC = (
+    "days",
+    "average_net_assets",
+    "fee_distribution",
+    "fee_service",
+    "fee",
+    "fc_id",
+    "month_id",
+    "n_periods",
+    "bad",
+    "first",
+    "last",
+)
+
 
 @dataclass(frozen=True)
 class FeeOptions:
@@ -112,8 +127,10 @@ class _Run:
         self.warnings.extend(self.nav.warnings)
         self.where = self.nav.where
         self.carried: pa.Table | None = None
-        self._cov_t = ibis.memtable(self._cov_arrow())
-        self._months_t = ibis.memtable(self.cal.month_table(options.due_days))
+        self._cov_pa = self._cov_arrow()
+        self._months_pa = self.cal.month_table(options.due_days)
+        self._cov_t = ibis.memtable(self._cov_pa)
+        self._months_t = ibis.memtable(self._months_pa)
         self.subcent_rows = 0
         self.max_na: Decimal | None = None
         self._names_t = self._match_names()
@@ -288,7 +305,7 @@ class _Run:
             for f, c, fc in zip(matched["nav_fund"], matched["nav_class"], matched["fc_id"], strict=True)
         }
         # NAV names x coverage periods: the main join goes from NAV rows straight to periods.
-        self._navcov_t = ibis.memtable(names.join(self._cov_arrow(), "fc_id", "cov_fc", join_type="inner"))
+        self._navcov_t = ibis.memtable(names.join(self._cov_pa, "fc_id", "cov_fc", join_type="inner"))
         return ibis.memtable(names)
 
     def _count_no_fund(self, scope: Table, row: dict[str, object]) -> object:
@@ -352,12 +369,32 @@ class _Run:
         return sum(month_index(p.end) - month_index(p.start) + (p.end.day != 1) for p in self.cov.periods)
 
     def _fetch_payables(self) -> pa.Table:
-        # Sorted by the engine: an Arrow sort of the result costs more (chunked string columns).
-        table = self.engine.to_arrow(self.payables_expr().order_by(["month_id", "fc_id"]))
+        # Only the numbers cross from the engine, sorted there (cheap on integer columns); the
+        # names and month labels are taken here from the small coverage and month tables by
+        # period and month id: carrying millions of strings through the engine's sort and
+        # result conversion cost more than the arithmetic.
+        expr = self.payables_expr()
+        narrow = expr.select(*_NUMERIC).order_by(["month_id", "fc_id"])
+        nums = self.engine.to_arrow(narrow)
+        cov, months = self._cov_pa, self._months_pa
+        # Names are those of the month's last coverage period (period_id is its index).
+        last = nums["last"]
+        month_at = pc.index_in(nums["month_id"], value_set=months["month_id"])
+        cols: dict[str, pa.Array | pa.ChunkedArray] = {
+            "month": pc.take(months["month"], month_at),
+            "plan": pc.take(cov["plan"], last),
+            "registrant": pc.take(cov["registrant"], last),
+            "fund": pc.take(cov["fund"], last),
+            "share_class": pc.take(cov["share_class"], last),
+            "days": nums["days"],
+        }
         for name in ("average_net_assets", "fee_distribution", "fee_service", "fee"):
-            i = table.schema.get_field_index(name)
-            table = table.set_column(i, name, cents_to_dollars(table[name]))
-        return self._list_instruments(table)
+            cols[name] = cents_to_dollars(nums[name])
+        cols["due_date"] = pc.take(months["due_date"], month_at)
+        cols["instruments"] = pc.take(cov["instrument"], last)
+        for name in _NUMERIC[5:]:
+            cols[name] = nums[name]
+        return self._list_instruments(pa.table(cols))
 
     def _list_instruments(self, table: pa.Table) -> pa.Table:
         """Every instrument behind a month's rates, in order, where the month has several
