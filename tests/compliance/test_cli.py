@@ -3,17 +3,12 @@ AIM amendments (extracted from the filed text) and the plan's terms."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from aim_inputs import run_cli as run
 from distplan.compliance import load_governance
 from distplan.compliance.sources import governance_from_entries, record_governance
 from distplan.ledger import Ledger
@@ -36,34 +31,6 @@ meetings:
       - {what: amendment, amendment: 3, class: Investor, findings: [no_material_increase]}
       - {what: amendment, amendment: 4, class: Investor, findings: [no_material_increase]}
 """
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-def run(*args: str) -> Run:
-    """The real entry point in this process: exit codes and error lines as a user sees them."""
-    from distplan.cli import main
-
-    stdout, stderr = io.StringIO(), io.StringIO()
-    saved = sys.argv
-    sys.argv = ["distplan", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = saved
-    return Run(code, stdout.getvalue(), stderr.getvalue())
 
 
 @pytest.fixture

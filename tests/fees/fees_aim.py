@@ -65,29 +65,3 @@ def aim_nav(
             "net_assets": pa.array([Decimal(amount)] * len(rows), pa.decimal128(38, 2)),
         }
     )
-
-
-LEDGER_PLAN = "Amended and Restated Master Plan and Agreement of Distribution (Investor Class Shares)"
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "aim"
-
-
-def aim_instrument_json(name: str) -> dict[str, object]:
-    """`distplan extract`-format JSON for one amendment, from its gold label."""
-    import hashlib
-
-    gold = json.loads((CORPUS / f"{name}.json").read_text())
-    text = EXAMPLES / f"{name}.txt"
-    number = gold["amendment_number"]
-    return {
-        "source": {"path": str(text), "sha256": hashlib.sha256(text.read_bytes()).hexdigest()},
-        "kind": gold["kind"],
-        "title": f"Amendment No. {number} to the {LEDGER_PLAN}",
-        "amendment_number": number,
-        "plan": {"title": LEDGER_PLAN, "share_classes": gold["share_classes"], "dated": "2003-07-01"},
-        "effective_date": gold["effective_date"],
-        "dated": gold["effective_date"],
-        "operations": [],
-        "schedule": {"label": "Schedule A", "replaces_entirely": True, "rows": gold["rows"], "lines": None},
-        "signatories": [],
-        "diagnostics": [],
-    }

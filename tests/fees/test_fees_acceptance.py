@@ -9,8 +9,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from fees_aim import AMENDMENTS, aim_coverage, aim_instrument_json, aim_nav
+from fees_aim import AMENDMENTS, aim_coverage, aim_nav
 
+from aim_inputs import gold_instrument_json as aim_instrument_json
 from distplan import history
 from distplan.fees import Coverage, Engine, FeeOptions, accrue, payables
 from distplan.ledger import KIND_TERMS, Ledger, Pending

@@ -9,7 +9,9 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from fees_aim import AMENDMENTS, aim_instrument_json
+from fees_aim import AMENDMENTS
+
+from aim_inputs import gold_instrument_json as aim_instrument_json
 
 
 def run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:

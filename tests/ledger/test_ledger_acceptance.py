@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ledger_inputs import make_ledger_url, record_aim, run_cli
 
+from aim_inputs import make_ledger_url, record_aim, run_cli
 from distplan.model import fold_name
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ledger_inputs import NAMES, gold_instrument_json, make_ledger_url, record_aim, run_cli, text_paths
 
+from aim_inputs import NAMES, gold_instrument_json, make_ledger_url, record_aim, run_cli, text_paths
 from distplan.errors import InputError
 from distplan.ledger import Ledger, Pending
 from distplan.model import instrument_from_json

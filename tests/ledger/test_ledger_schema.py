@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from ledger_inputs import make_ledger_url, record_aim, run_cli
 
+from aim_inputs import make_ledger_url, record_aim, run_cli
 from distplan.ledger import Ledger
 from distplan.ledger.schema import metadata
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 AIM_DIR = ROOT / "examples" / "aim"
 GOLD_DIR = ROOT / "tests" / "corpus" / "documents"
 NAMES = (
