@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import zlib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pdf_chunks import pdf_chunks
 
 from distplan.documents.render import (
     FundGroup,
@@ -242,13 +242,7 @@ def test_docx_fee_table_header_and_cells() -> None:
 
 def _pdf_pages(pdf: bytes) -> int:
     """Count /Type /Page objects, looking inside compressed object streams too."""
-    chunks = [pdf]
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            chunks.append(zlib.decompress(m.group(1)))
-        except zlib.error:
-            continue
-    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", c)) for c in chunks)
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", c)) for c in pdf_chunks(pdf))
 
 
 def test_pdf_is_a_pdf_with_pages_and_is_deterministic() -> None:
@@ -314,6 +308,19 @@ def test_cli_bad_input_exits_2_with_one_line_and_no_file(tmp_path: Path, content
     assert len(lines) == 1 and lines[0].startswith("distplan: ") and needle in lines[0], done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "pdf"])
+def test_cli_output_to_a_directory_exits_2_with_one_line(tmp_path: Path, fmt: str) -> None:
+    src = _instrument_json(tmp_path)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    done = _run(src, "--to", fmt, "-o", folder)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"distplan: {folder}: is a directory; give a file name to write"
+    ]
+    assert list(folder.iterdir()) == []
 
 
 def test_cli_missing_input_and_binary_to_stdout(tmp_path: Path) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import typer
 from distplan.cli.app import app
 from distplan.errors import InputError
 from distplan.model import Instrument, instrument_from_json
+from distplan.outputs import write_atomic
 
 
 class RenderFormat(StrEnum):
@@ -40,52 +39,42 @@ def _read_instrument(path: Path) -> Instrument:
     return instrument_from_json(data, where=str(path))
 
 
-def _write_atomically(out: Path, data: bytes) -> None:
-    """Write beside the target and rename, so a failed run leaves no partial file."""
-    directory = out.parent if str(out.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{out}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @app.command()
 def render(
     extracted: Path = typer.Argument(
-        ..., help="JSON printed by `distplan extract` (an Instrument); - reads stdin."
+        ..., metavar="FILE", help="JSON printed by `distplan extract` (an Instrument); - reads stdin."
     ),
     to: RenderFormat = typer.Option(RenderFormat.text, "--to", help="Output format."),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Output file ('-' or omitted: stdout, text only)."
+        None, "-o", "--output", metavar="OUT", help="Output file ('-' or omitted: stdout, text only)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
     """Render an extracted plan document as canonical amendment text, DOCX or PDF."""
     import hashlib
 
-    from distplan.documents.render import render as render_bytes
+    from distplan.documents.render import render_document
 
     inst = _read_instrument(extracted)
     to_stdout = output is None or str(output) == "-"
     if to_stdout and to is not RenderFormat.text:
         raise InputError(f"--to {to.value} writes a binary file: give -o OUT")
-    data = render_bytes(inst, to.value)
+    if output is not None and not to_stdout and output.is_dir():
+        raise InputError(f"{output}: is a directory; give a file name to write")
+    done = render_document(inst, to.value)
+    for warning in done.warnings:
+        print(f"distplan: warning: {extracted}: {warning}", file=sys.stderr)
     if to_stdout:
-        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.write(done.data.decode("utf-8"))
         return
     assert output is not None
-    _write_atomically(output, data)
+    write_atomic(output, done.data)
     if as_json:
         info = {
             "output": str(output),
             "format": to.value,
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(done.data),
+            "sha256": hashlib.sha256(done.data).hexdigest(),
+            "warnings": list(done.warnings),
         }
         typer.echo(json.dumps(info, indent=2))
