@@ -1,4 +1,4 @@
-"""Command-line interface. `main` turns distplan's own errors into one line and exit 2.
+"""Command-line interface. `run` turns every failure into one line: bad input exits 2, a bug 1.
 
 Each stage's commands live in their own module. Only the module of the command being run is
 imported (the fee engines and SQLAlchemy cost most of a second to import), so `distplan extract`
@@ -8,10 +8,14 @@ starts fast; `--help` and unknown commands import them all.
 from __future__ import annotations
 
 import importlib
+import io
+import os
 import sys
+import traceback
 
 from distplan.cli.app import app
-from distplan.errors import DistplanError
+from distplan.cli.output import error_line
+from distplan.errors import DEBUG_ENV, describe_failure, exit_status
 
 _MODULES = ("documents", "render", "ledger", "fees", "compliance")
 _COMMAND_MODULE = {
@@ -56,18 +60,31 @@ def register(argv: list[str] | None = None) -> None:
         importlib.import_module(f"distplan.cli.{name}")
 
 
-def main() -> None:
-    # Typer's standalone mode handles usage errors (exit 2) and --help; our own errors are
-    # bad input the user can fix: one line, exit 2, never a traceback.
+def run(argv: list[str] | None = None) -> int:
+    """Run one command line and return its exit status. Nothing escapes as a traceback: bad
+    input (ours, or what the OS says about a file) is one line and status 2; anything else is
+    a bug, reported in one line with status 1 (the traceback only under DISTPLAN_DEBUG=1)."""
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        register()
-        app()
-    except DistplanError as exc:
-        print(f"distplan: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("distplan: interrupted", file=sys.stderr)
-        sys.exit(130)
+        register(args)
+        app(args=args, prog_name="distplan")  # standalone mode: always ends in SystemExit
+    except SystemExit as exc:
+        return exit_status(exc.code)
+    except BaseException as exc:
+        status, message = describe_failure(exc)
+        if status == 1 and os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        error_line(message)
+        return status
+    return 0
 
 
-__all__ = ["app", "main", "register"]
+def main() -> None:
+    # A lone surrogate or an unencodable character in data must not crash the output stream.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    sys.exit(run())
+
+
+__all__ = ["app", "main", "register", "run"]

@@ -6,8 +6,12 @@ from typing import Annotated
 
 import typer
 
+from distplan import __version__
+from distplan.cli.helptext import DistplanGroup
+
 app = typer.Typer(
     name="distplan",
+    cls=DistplanGroup,
     help="Rule 12b-1 distribution plans as an executable, auditable record.",
     no_args_is_help=True,
     add_completion=False,
@@ -27,6 +31,12 @@ DB_META = "distplan.db"
 ENV_URL = "DISTPLAN_DATABASE_URL"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"distplan {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -34,6 +44,10 @@ def _root(
         str | None,
         typer.Option("--db", envvar=ENV_URL, help="Ledger database URL (default sqlite:///./distplan.db)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     """Rule 12b-1 distribution plans as an executable, auditable record."""
     ctx.meta[DB_META] = db

@@ -21,10 +21,10 @@ from distplan.cli.ledger import (
     emit_json,
     known_at_json,
     open_ledger,
-    out,
     parse_date,
     parse_known_at,
 )
+from distplan.cli.output import out, styled
 from distplan.compliance.calendar import deadlines
 from distplan.compliance.engine import run_checks
 from distplan.compliance.findings import Finding, summary
@@ -72,11 +72,12 @@ def _print_findings(findings: list[Finding], inp: CheckInput) -> None:
         if not group:
             continue
         heading = {"error": "ERRORS", "warning": "WARNINGS", "info": "INFO"}[severity]
-        out.print(f"[{_STYLE[severity]}]{heading} ({len(group)})[/]")
+        out.print(styled(f"{heading} ({len(group)})", _STYLE[severity]))
         for f in group:
             out.print(
                 f"  [{_STYLE[severity]}]{escape(f.citation)}[/]  [bold]{escape(f.subject.name)}[/]: "
-                + escape(f.message)
+                + escape(f.message),
+                markup=True,
             )
             if f.subject.members and len(f.subject.members) > 1:
                 shown = ", ".join(f.subject.members[:4]) + (" ..." if len(f.subject.members) > 4 else "")
@@ -164,10 +165,10 @@ def calendar(
         table.add_row(
             d.due.isoformat(),
             str(d.days_left),
-            f"[{style.get(d.status, '')}]{status}[/]",
-            escape(d.citation),
-            escape(d.subject.name),
-            escape(d.description),
+            styled(status, style.get(d.status, "")),
+            d.citation,
+            d.subject.name,
+            d.description,
         )
     out.print(table)
 

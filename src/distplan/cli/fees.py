@@ -24,13 +24,12 @@ from distplan.cli.app import app, fees_app
 from distplan.cli.ledger import (
     KnownAtOpt,
     PlanOpt,
-    err,
     known_at_json,
     open_ledger,
-    out,
     parse_date,
     parse_known_at,
 )
+from distplan.cli.output import err, out
 from distplan.errors import InputError
 from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, payables, totals, true_up
 from distplan.fees.calendar import month_period_of

@@ -7,7 +7,6 @@ This is the only layer that reads the clock: it passes `recorded_at` and `as_of`
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from distplan import history as H
 from distplan.cli.app import DB_META as _DB_META
 from distplan.cli.app import app, terms_app
+from distplan.cli.output import err, error_line, out
 from distplan.errors import InputError
 from distplan.ledger import KIND_TERMS, Entry, Ledger, Pending, Plan
 from distplan.ledger.engine import display_url
@@ -29,9 +28,6 @@ from distplan.model import instrument_from_json
 
 _TEXT_SUFFIXES = (".txt", ".htm", ".html")
 
-# Piped output gets wide tables rather than Rich's 80-column default.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 PlanOpt = Annotated[
@@ -600,6 +596,6 @@ def verify(
         out.print(f"ok: {report.entries} entries, chain intact (head {report.head})")
     else:
         where = f"entry {report.first_broken}" if report.first_broken is not None else "the ledger"
-        print(f"distplan: chain broken at {where}: {report.problem}", file=sys.stderr)
+        error_line(f"chain broken at {where}: {report.problem}")
     if not report.ok:
         raise typer.Exit(code=1)
