@@ -85,13 +85,11 @@ def humanize(command: _click.Command) -> None:
     if help_option is not None:
         params.append(help_option)
     for param in params:
-        if param.metavar is not None:
-            continue
         if isinstance(param, TyperArgument):
-            repeated = param.nargs != 1
-            param.metavar = metavar_for(param) + ("..." if repeated else "")
+            if param.metavar is None:
+                param.metavar = metavar_for(param) + ("..." if param.nargs != 1 else "")
             param.__class__ = _Argument
-        elif isinstance(param, TyperOption):
+        elif isinstance(param, TyperOption) and param.metavar is None:
             param.metavar = metavar_for(param)
     for sub in getattr(command, "commands", {}).values():
         humanize(sub)
