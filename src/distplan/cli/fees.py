@@ -124,15 +124,21 @@ def _money_table(title: str, table: pa.Table, columns: list[str]) -> Table:
     return view
 
 
-def _print_totals(result: dict[str, Any]) -> None:
-    view = Table("plan", "registrant", "distribution", "service", "total", title="totals")
+def _print_totals(result: dict[str, Any], reimbursement: bool) -> None:
+    # A reimbursement plan's fee is only its cap: the totals say so and show what is paid.
+    fee = "cap (fee)" if reimbursement else "fee"
+    view = Table("plan", "registrant", "distribution", "service", fee, "payable", title="totals")
     for r in result["registrants"]:
         view.add_row(
-            r["plan"], r["registrant"], str(r["fee_distribution"]), str(r["fee_service"]), str(r["fee"])
+            r["plan"],
+            r["registrant"],
+            *(str(r[c]) for c in ("fee_distribution", "fee_service", "fee", "payable")),
         )
     for p in result["plans"]:
         view.add_row(
-            p["plan"], "(plan total)", str(p["fee_distribution"]), str(p["fee_service"]), str(p["fee"])
+            p["plan"],
+            "(plan total)",
+            *(str(p[c]) for c in ("fee_distribution", "fee_service", "fee", "payable")),
         )
     out.print(view)
 
@@ -264,7 +270,7 @@ def payables_cmd(
     if plan_type == "reimbursement":
         columns += ["expenses", "carry_in", "paid", "carry_out"]
     out.print(_money_table(f"payables {month} (due {_due(table)})", table, columns))
-    _print_totals(sums)
+    _print_totals(sums, plan_type == "reimbursement")
 
 
 def _due(table: pa.Table) -> str:

@@ -29,12 +29,9 @@ def key_of(fund: str, share_class: str | None) -> FundClassKey:
 
 
 def total_rate(p: RatePeriod) -> Decimal | None:
-    """The maximum aggregate annual rate: aggregate if stated, else asset-based + service."""
-    if p.rate_aggregate is not None:
-        return p.rate_aggregate
-    if p.rate_distribution is not None and p.rate_service is not None:
-        return p.rate_distribution + p.rate_service
-    return p.rate_distribution if p.rate_distribution is not None else p.rate_service
+    """The annual rate the fees charge: the cap rule of `distplan.model.Rates`, one rule for
+    fees and checks alike."""
+    return p.rates.total
 
 
 def fund_class_label(fund: str, share_class: str | None) -> str:

@@ -66,21 +66,20 @@ def _check_rate(value: Decimal | None, what: str, where: str) -> Decimal | None:
 
 
 def resolve_rates(cov: CoverageLike) -> tuple[Decimal, Decimal, Diagnostic | None]:
-    """(distribution, service, warning). A missing component is 0 when the other is known; when
-    only the aggregate is known it is accrued as distribution, with a warning saying so."""
+    """(distribution, service, warning): the components charged under the cap rule
+    (`distplan.model.Rates`); the warning says how, when a component was inferred or capped."""
     where = f"coverage of {label(cov.fund, cov.share_class)} from {cov.start} ({cov.instrument})"
-    dist = _check_rate(cov.rate_distribution, "distribution", where)
-    serv = _check_rate(cov.rate_service, "service", where)
-    agg = _check_rate(cov.rate_aggregate, "aggregate", where)
-    if dist is None and serv is None:
-        if agg is None:
-            raise InputError(f"{where}: no rate is known (record the plan terms' rates)")
-        warning = Diagnostic(
-            "warning",
-            f"{where}: only the aggregate rate {agg}% is known; accrued as the distribution component",
-        )
-        return agg, Decimal(0), warning
-    return dist or Decimal(0), serv or Decimal(0), None
+    for what, value in (
+        ("distribution", cov.rate_distribution),
+        ("service", cov.rate_service),
+        ("aggregate", cov.rate_aggregate),
+    ):
+        _check_rate(value, what, where)
+    charged = cov.rates.charged()
+    if charged is None:
+        raise InputError(f"{where}: no rate is known (record the plan terms' rates)")
+    warning = None if charged.inferred is None else Diagnostic("warning", f"{where}: {charged.inferred}")
+    return charged.distribution, charged.service, warning
 
 
 @dataclass(frozen=True)

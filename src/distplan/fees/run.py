@@ -665,11 +665,17 @@ def accrue(
 
 
 def totals(table: pa.Table) -> dict[str, list[dict[str, object]]]:
-    """Fee totals per registrant (within plan) and per plan, as Decimal."""
+    """Totals per registrant (within plan) and per plan, as Decimal: the fee by component and
+    `payable`, what is paid: the fee, or for a reimbursement plan (rows with `paid`) the amount
+    reimbursed, never the cap."""
     by_plan: dict[str, dict[str, Decimal]] = {}
     by_reg: dict[tuple[str, str], dict[str, Decimal]] = {}
-    cols = ("fee_distribution", "fee_service", "fee")
-    for row in table.select(["plan", "registrant", *cols]).to_pylist():
+    paid = "paid" if "paid" in table.column_names else "fee"
+    cols = ("fee_distribution", "fee_service", "fee", "payable")
+    for row in table.select(
+        ["plan", "registrant", "fee_distribution", "fee_service", "fee", paid]
+    ).to_pylist():
+        row["payable"] = row[paid]
         for bucket in (
             by_plan.setdefault(row["plan"], dict.fromkeys(cols, Decimal("0.00"))),
             by_reg.setdefault((row["plan"], row["registrant"] or ""), dict.fromkeys(cols, Decimal("0.00"))),
