@@ -107,23 +107,13 @@ class Rates:
                 ZERO_RATE,
                 f"only the aggregate rate {agg}% is known; accrued as the distribution component",
             )
-        if d is None and s is not None:
-            service = min(s, agg)
-            rest = agg - service
-            return Charged(
-                rest,
-                service,
-                f"distribution not stated: the aggregate {agg}% less service {service}% = {rest}%",
-            )
-        if s is None and d is not None:
-            distribution = min(d, agg)
-            rest = agg - distribution
-            return Charged(
-                distribution,
-                rest,
-                f"service not stated: the aggregate {agg}% less distribution {distribution}% = {rest}%",
-            )
-        assert d is not None and s is not None
+        if d is None or s is None:
+            known = s if d is None else d
+            assert known is not None
+            stated, rest = min(known, agg), agg - min(known, agg)
+            name, other = ("service", "distribution") if d is None else ("distribution", "service")
+            note = f"{other} not stated: the aggregate {agg}% less {name} {stated}% = {rest}%"
+            return Charged(rest, stated, note) if d is None else Charged(stated, rest, note)
         service = min(s, agg)
         distribution = min(d, agg - service)
         if service + distribution < d + s:
