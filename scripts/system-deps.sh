@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: a PostgreSQL server (throwaway clusters for the
 # ledger tests), a Java runtime (local Spark for the engine comparison) and the Pango
-# libraries WeasyPrint renders PDFs with. Installed with apt only when missing.
+# libraries WeasyPrint renders PDFs with, and Chromium for the web browser tests. Installed
+# with apt only when missing.
 set -euo pipefail
 
 missing=()
@@ -14,12 +15,16 @@ fi
 if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'; then
   missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
+# The web app's browser tests drive Debian's Chromium (Playwright never downloads one).
+if ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
 if ! command -v runuser >/dev/null 2>&1; then
   missing+=(util-linux)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system-deps: PostgreSQL, Java and Pango present"
+  echo "system-deps: PostgreSQL, Java, Pango and Chromium present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
