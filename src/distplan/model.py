@@ -146,6 +146,9 @@ class ScheduleRow:
     aggregate_fee: Decimal | None = None
     effective_date: date | None = None
     lines: tuple[int, int] | None = None
+    # How sure the extractor is (0-1) and why not (short reasons: "class inferred from title").
+    confidence: float = 1.0
+    flags: tuple[str, ...] = ()
 
     @property
     def rates(self) -> Rates:
@@ -207,6 +210,7 @@ class Instrument:
     # Where the effective date and the "Dated:" date were read (1-based line numbers).
     effective_date_lines: tuple[int, int] | None = None
     dated_lines: tuple[int, int] | None = None
+    confidence: float = 1.0  # the extractor's confidence in the whole document (0-1)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -297,6 +301,8 @@ def row_to_json(row: ScheduleRow) -> dict[str, Any]:
         "total_rate": _rate(row.total_rate),
         "effective_date": _iso(row.effective_date),
         "lines": _lines(row.lines),
+        "confidence": row.confidence,
+        "flags": list(row.flags),
     }
 
 
@@ -340,6 +346,7 @@ def instrument_to_json(inst: Instrument) -> dict[str, Any]:
         "schedule": schedule,
         "signatories": list(inst.signatories),
         "diagnostics": [{"level": d.level, "line": d.line, "message": d.message} for d in inst.diagnostics],
+        "confidence": inst.confidence,
     }
 
 
@@ -395,6 +402,20 @@ class _Reader:
             raise self.fail(f"{path}.{key}", "expected [first, last] line numbers")
         return (value[0], value[1])
 
+    def opt_confidence(self, obj: dict[str, Any], path: str) -> float:
+        value = obj.get("confidence", 1.0)
+        if value is None:
+            return 1.0
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise self.fail(f"{path}.confidence", "expected a number from 0 to 1")
+        return float(value)
+
+    def opt_flags(self, obj: dict[str, Any], path: str) -> tuple[str, ...]:
+        value = obj.get("flags") or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{path}.flags", "expected a list of strings")
+        return tuple(value)
+
     def row(self, obj: Any, path: str) -> ScheduleRow:
         if not isinstance(obj, dict):
             raise self.fail(path, "expected an object")
@@ -410,6 +431,8 @@ class _Reader:
             aggregate_fee=self.opt_rate(obj, "aggregate_fee", path),
             effective_date=self.opt_date(obj, "effective_date", path),
             lines=self.opt_lines(obj, "lines", path),
+            confidence=self.opt_confidence(obj, path),
+            flags=self.opt_flags(obj, path),
         )
 
     def rows(self, obj: dict[str, Any], path: str) -> tuple[ScheduleRow, ...]:
@@ -498,4 +521,5 @@ def instrument_from_json(data: Any, where: str = "<json>") -> Instrument:
         diagnostics=tuple(diags),
         effective_date_lines=rd.opt_lines(data, "effective_date_lines", ""),
         dated_lines=rd.opt_lines(data, "dated_lines", ""),
+        confidence=rd.opt_confidence(data, ""),
     )

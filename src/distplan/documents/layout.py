@@ -52,15 +52,8 @@ class Document:
     is_html: bool
 
 
-_TAG_LINE = re.compile(
-    r"^\s*</?(PAGE|TABLE|CAPTION|S|C|FN|PRE|DOCUMENT|TEXT|TYPE|SEQUENCE|FILENAME|DESCRIPTION)\b[^>]*>\s*$",
-    re.I,
-)
-_INLINE_TAG = re.compile(r"</?(S|C|PAGE|FN|CAPTION)>", re.I)
-_PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?\s*$", re.I)
-_RULE = re.compile(r"^\s*(?:[-_=*~.]{3,}\s*)+$")
-_COL_SPLIT = re.compile(r"\S+(?: {1,2}\S+)*")  # a cell: words apart by at most two spaces
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+PIPED = re.compile(r"^\s*\|", re.M)  # text extracted from HTML: cells start with '|'
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _FUNCTION_WORDS = frozenset(
     [
@@ -131,7 +124,7 @@ def parse_bytes(data: bytes, path: str, html: bool | None = None) -> Document:
             or head.startswith(("<!doctype html", "<html"))
             or ("<table" in head and "<tr" in text[:20000].lower() and "<page>" not in head)
         )
-    lines = _html_lines(text, path) if html else _text_lines(text)
+    lines = _layout(text, path, html)
     return Document(path=path, sha256=sha, text=text, lines=tuple(lines), is_html=html)
 
 
@@ -162,151 +155,16 @@ def is_sentence(text: str) -> bool:
     return small >= 3 or lower >= len(words) * 0.6 or len(words) > 16
 
 
-def _text_lines(text: str) -> list[Line]:
-    out: list[Line] = []
-    paragraph: list[Line] = []
-    # Only fixed-width filings wrap paragraphs at blank lines; text from HTML has one paragraph a line.
-    wraps = "\n\n" in text.strip() and not re.search(r"^\s*\|", text, re.M)
+def _layout(text: str, path: str, html: bool) -> list[Line]:
+    # The layouts import this module's Line/Cell, so they are imported here, not at the top.
+    if html:
+        from distplan.documents.layouts.html import html_lines
 
-    def flush() -> None:
-        # Fixed-width prose wraps a sentence over several lines: a paragraph of single-cell lines
-        # holding a sentence is one prose cell (so "Shares of the Portfolio." is never a fund name).
-        if (
-            wraps
-            and 1 < len(paragraph) <= 15
-            and all(len(p.cells) == 1 and not p.piped for p in paragraph)
-            and any(is_sentence(p.text) for p in paragraph)
-        ):
-            breaks, offset = [], 0
-            for p in paragraph:
-                breaks.append((offset, p.no))
-                offset += len(p.text) + 1
-            joined = " ".join(p.text for p in paragraph)
-            cell = Cell(joined, paragraph[0].indent)
-            out.append(Line(paragraph[0].no, (cell,), indent=paragraph[0].indent, breaks=tuple(breaks)))
-        else:
-            out.extend(paragraph)
-        paragraph.clear()
+        return html_lines(text, path)
+    if PIPED.search(text):
+        from distplan.documents.layouts.piped import piped_lines
 
-    for no, raw in enumerate(text.split("\n"), start=1):
-        raw = raw.replace("\t", "    ")
-        if not raw.strip():
-            flush()
-            continue
-        if _TAG_LINE.match(raw) or _RULE.match(raw) or _PAGE_NO.match(raw):
-            continue
-        raw = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), raw).rstrip()
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        piped = stripped.startswith("|")
-        if piped:
-            content = stripped.lstrip("|").strip()
-            if not content:
-                continue
-            paragraph.append(Line(no, (Cell(content, 0),), piped=True))
-            continue
-        indent = len(raw) - len(raw.lstrip())
-        normal = " ".join(stripped.split())
-        cells: tuple[Cell, ...] = tuple(
-            Cell(" ".join(m.group(0).split()), m.start())
-            for m in _COL_SPLIT.finditer(raw)
-            if m.group(0).strip()
-        )
-        # Justified prose can hold a wide gap; a line is a table row only if no part reads as prose.
-        if len(cells) > 1 and any(is_sentence(c.text) for c in cells):
-            cells = (Cell(normal, indent),)
-        paragraph.append(Line(no, cells, indent=indent))
-    flush()
-    return out
+        return piped_lines(text)
+    from distplan.documents.layouts.fixed_width import fixed_width_lines
 
-
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "blockquote",
-        "pre",
-        "center",
-        "title",
-        "dt",
-        "dd",
-        "address",
-        "section",
-        "article",
-        "header",
-        "footer",
-    ]
-)
-
-
-def _html_lines(text: str, path: str) -> list[Line]:
-    import lxml.etree
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise InputError(f"{path}: not parseable as HTML ({exc})") from None
-    for bad in root.xpath("//script|//style|//head"):
-        bad.drop_tree()
-    out: list[Line] = []
-
-    def text_of(el: lxml.html.HtmlElement) -> str:
-        parts: list[str] = []
-        for piece in el.itertext():
-            parts.append(piece)
-        return " ".join(" ".join(parts).replace("\xa0", " ").split())
-
-    def emit_block(el: lxml.html.HtmlElement, buf: list[str], no: int) -> None:
-        joined = " ".join(" ".join(buf).replace("\xa0", " ").split())
-        if joined:
-            for part in re.split(r"\s*\n\s*", joined):
-                if part:
-                    out.append(Line(no, (Cell(part, 0),)))
-        buf.clear()
-
-    def walk(el: lxml.html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "table":
-            for tr in el.iter("tr"):
-                # Only the innermost rows: a row holding a nested table is walked through that table.
-                if tr.xpath(".//table"):
-                    continue
-                cells = []
-                for i, td in enumerate(tr.xpath("./td|./th")):
-                    content = text_of(td)
-                    if content:
-                        cells.append(Cell(content, i))
-                if cells:
-                    out.append(Line(tr.sourceline or 0, tuple(cells)))
-            return
-        buf: list[str] = []
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            ctag = child.tag if isinstance(child.tag, str) else ""
-            if ctag == "br":
-                emit_block(el, buf, child.sourceline or el.sourceline or 0)
-                if child.tail:
-                    buf.append(child.tail)
-                continue
-            if ctag in _BLOCK_TAGS or ctag == "table" or child.xpath(".//table|.//p|.//div|.//br"):
-                emit_block(el, buf, child.sourceline or el.sourceline or 0)
-                walk(child)
-            else:
-                buf.append(text_of(child))
-            if child.tail:
-                buf.append(child.tail)
-        emit_block(el, buf, el.sourceline or 0)
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    return out
+    return fixed_width_lines(text)

@@ -1,0 +1,160 @@
+"""Cell classification: what each cell of a laid-out document *is* (a schedule heading, a column
+header, a registrant, a fund, a class, a rate, a date, prose, the signature block...)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from distplan.documents import values as V
+from distplan.documents.headers import header_fields
+from distplan.documents.layout import Document, Line, is_sentence
+from distplan.documents.names import (
+    CLASS_ONLY,
+    CLASS_SHARES,
+    CORP_SUFFIX,
+    FUNDISH,
+    HEADING,
+    NOT_A_CLASS,
+    ORG_WORD,
+    QUOTES,
+    SERIES_OF,
+    STOP,
+    clean_name,
+    is_caps,
+    words,
+)
+
+
+@dataclass
+class Tok:
+    kind: str  # heading header registrant fund name class rate none pct date prose stop other
+    text: str
+    line: int
+    first: bool  # first cell of its line
+    row: int  # index of its Line
+    fields: tuple[str, ...] = ()
+    rate: Decimal | None = None
+    day: date | None = None
+    classes: tuple[str, ...] = ()
+    registrant: str | None = None
+
+
+def classify(text: str, line: Line, index: int, row: int) -> Tok:
+    first = index == 0
+    raw = text.strip()
+    t = Tok("other", raw, line.no, first, row)
+    bare = raw.strip(QUOTES + " ")
+    if not bare:
+        return t
+    if STOP.match(bare):
+        t.kind = "stop"
+        return t
+    if V.PCT_ONLY.match(bare):
+        t.kind = "pct"
+        return t
+    lead_rate = re.match(r"^\s*(\d{0,2}\.\d+|\d{1,2})\s*%", bare)
+    if lead_rate and len(bare) < 160:
+        t.kind, t.rate = "rate", V.rate_value(lead_rate.group(1))
+        t.classes = tuple(V.find_classes(bare))
+        return t
+    if is_sentence(bare):
+        t.kind = "prose"
+        t.classes = tuple(V.find_classes(bare))
+        return t
+    if HEADING.match(bare) and len(bare) < 200:
+        t.kind = "heading"
+        t.classes = tuple(V.find_classes(bare))
+        return t
+    if V.NONE_WORDS.match(bare):
+        t.kind, t.rate = "none", Decimal(0)
+        return t
+    rate = V.parse_rate_cell(bare)
+    if rate is not None and (
+        V.RATE_CELL.match(bare) or re.match(r"^\s*[\d.]+\s*%", bare) or "basis point" in bare.lower()
+    ):
+        t.kind, t.rate = "rate", rate
+        t.classes = tuple(V.find_classes(bare))
+        return t
+    dates = V.find_dates(bare)
+    if dates:
+        rest = V.ANY_DATE.sub(" ", bare)
+        if not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(and|or|through|to)\b", " ", rest)):
+            t.kind, t.day = "date", dates[0][0]
+        else:
+            t.kind = "other"
+        return t
+    series = SERIES_OF.match(bare)
+    if series and len(words(bare)) <= 12:
+        t.kind, t.fields, t.registrant = "header", ("fund",), clean_name(series.group(1))
+        return t
+    if CLASS_ONLY.match(bare):
+        found = V.find_classes(bare)
+        if found:
+            t.kind, t.classes = "class", (found[0],)
+            return t
+    named = CLASS_SHARES.match(bare)
+    if named and named.group(1).lower() not in NOT_A_CLASS:
+        # "Investor Shares", "Institutional Shares", "Y Shares": a class named without "Class".
+        t.kind, t.classes = "class", (V.normalize_class(named.group(1)),)
+        return t
+    fields = header_fields(bare)
+    if fields is not None:
+        t.kind, t.fields = "header", fields
+        t.classes = tuple(V.find_classes(bare))
+        return t
+    name = clean_name(bare)
+    lead = name.lstrip("(")
+    if not lead or not (lead[0].isupper() or lead[0].isdigit()) or len(words(name)) > 16:
+        return t
+    t.text = name
+    if CORP_SUFFIX.search(name) and not re.search(r"\bfund\s*\)?$", name, re.I):
+        t.kind = "registrant"
+        t.classes = tuple(V.find_classes(name))
+        # "CLASS C SHARES OF THE VICTORY PORTFOLIOS" names the registrant after "of".
+        m = re.match(r"^.*?\bshares?\s+of\s+(.+)$", name, re.I)
+        if m:
+            t.text = m.group(1).strip()
+    elif FUNDISH.search(name):
+        t.kind = "fund"
+    else:
+        t.kind = "name"
+    return t
+
+
+def tokens(doc: Document) -> list[Tok]:
+    toks: list[Tok] = []
+    for row, line in enumerate(doc.lines):
+        for i, cell in enumerate(line.cells):
+            toks.append(classify(cell.text, line, i, row))
+        # A line of values is a data row: its leading cell is a fund name even if it reads "Fund".
+        if len(line.cells) > 1 and any(
+            t.kind in ("rate", "none") for t in toks[len(toks) - len(line.cells) + 1 :]
+        ):
+            lead = toks[-len(line.cells)]
+            if lead.kind == "header":
+                lead.kind, lead.fields = "fund", ()
+        # Several classes side by side are column headers of a fund x class matrix.
+        line_toks = toks[len(toks) - len(line.cells) :]
+        if sum(t.kind == "class" for t in line_toks) >= 2 and all(
+            t.kind in ("class", "header", "pct") for t in line_toks[1:]
+        ):
+            for t in line_toks:
+                if t.kind == "class":
+                    t.kind, t.fields = "header", (f"class:{t.classes[0]}",)
+        # A name leading a line of column headers is the fund column's header (and maybe a registrant).
+        if len(line.cells) > 1 and toks[-len(line.cells)].kind in ("name", "registrant", "fund"):
+            rest = toks[len(toks) - len(line.cells) + 1 :]
+            lead = toks[-len(line.cells)]
+            if (
+                rest
+                and all(t.kind in ("header", "pct", "other") for t in rest)
+                and any(t.kind == "header" for t in rest)
+            ):
+                is_reg = lead.kind == "registrant" or (is_caps(lead.text) and ORG_WORD.search(lead.text))
+                lead.kind = "registrant" if is_reg else "header"
+                if not is_reg:
+                    lead.fields = ("fund",)
+    return toks

@@ -1,0 +1,65 @@
+"""Saying when unsure: each row's confidence and flags, the document's confidence.
+
+A value read as written in a table cell is confident. A value inherited from prose, guessed,
+or missing lowers the row's confidence and names the reason in its flags, with a warning
+diagnostic on its line so a reviewer sees where to look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from distplan.model import Diagnostic, ScheduleRow
+
+# What each reason costs. Below 0.9 a row is "doubtful" for review.
+_COST = {
+    "rate from prose": 0.15,
+    "class inferred from prose": 0.2,
+    "no share class": 0.3,
+    "no rate stated": 0.3,
+    "cell unparsed": 0.4,
+    "fund is the registrant": 0.1,
+}
+
+
+def row_confidence(flags: tuple[str, ...]) -> float:
+    score = 1.0
+    for flag in flags:
+        score -= _COST.get(flag, 0.2)
+    return round(max(score, 0.05), 2)
+
+
+def inherit_rate(row: ScheduleRow, value: Decimal) -> ScheduleRow:
+    """A rate stated once in prose applied to a row that states none."""
+    return replace(row, aggregate_fee=value, flags=(*row.flags, "rate from prose"))
+
+
+def _flag(row: ScheduleRow, flag: str) -> ScheduleRow:
+    return row if flag in row.flags else replace(row, flags=(*row.flags, flag))
+
+
+def review(
+    rows: list[ScheduleRow], plan_classes: tuple[str, ...]
+) -> tuple[list[ScheduleRow], list[Diagnostic]]:
+    """Flag rows missing what the schedule should state; set every row's confidence."""
+    diags: list[Diagnostic] = []
+    out: list[ScheduleRow] = []
+    for row in rows:
+        where = row.lines[0] if row.lines else None
+        if row.share_class is None and plan_classes:
+            row = _flag(row, "no share class")
+        for flag in row.flags:
+            diags.append(Diagnostic("warning", f"{row.fund}: {flag}", where))
+        out.append(replace(row, confidence=row_confidence(row.flags)))
+    return out, diags
+
+
+def document_confidence(rows: list[ScheduleRow], diags: list[Diagnostic]) -> float:
+    """The least confident row, lower still when the document raised warnings of its own."""
+    if not rows or any(d.level == "error" for d in diags):
+        return 0.0
+    score = min(r.confidence for r in rows)
+    if any(d.level == "warning" and "truncated" in d.message for d in diags):
+        score = min(score, 0.8)
+    return score

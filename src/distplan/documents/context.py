@@ -1,0 +1,61 @@
+"""The document's scope: the registrant, share class and class-level rates stated once (title,
+headings, column headers, prose) and inherited by the rows that do not state them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from distplan.documents.flow import Flow
+from distplan.documents.layout import Line
+from distplan.documents.names import CORP_SUFFIX, clean_name, is_caps
+
+
+def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
+    """The registrant named in prose ("series of The Victory Portfolios", "of AIM Summit Fund
+    (the "Trust")") or a registrant-looking title line."""
+    found: str | None = None
+    trust = re.search(
+        r"\b(?:of|by)\s+((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*\(\s*(?:the\s+)?[\"“”']{1,2}"
+        r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)",
+        flow.text,
+    )
+    series = re.search(r"\bseries\s+of\s+((?:the\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})", flow.text)
+    if series:
+        found = series.group(1).strip().rstrip(".,:;")
+    elif trust:
+        found = trust.group(1).strip().rstrip(",")
+    for line in title_lines:
+        text = clean_name(line.text)
+        if is_caps(text) and CORP_SUFFIX.search(text) and not re.search(r"\bplan\b", text, re.I):
+            found = found or text
+    return found
+
+
+@dataclass(frozen=True)
+class ClassScope:
+    """The share class the whole schedule is about, and where that was read."""
+
+    share_class: str | None
+    source: str  # "title", "table", "prose" or "" (none)
+
+
+def class_scope(
+    plan_classes: tuple[str, ...], table_classes: list[str], prose_classes: list[str]
+) -> ClassScope:
+    if len(plan_classes) == 1:
+        return ClassScope(plan_classes[0], "title")
+    if len(table_classes) == 1:
+        return ClassScope(table_classes[0], "table")
+    if not table_classes and len(prose_classes) == 1:
+        return ClassScope(prose_classes[0], "prose")
+    return ClassScope(None, "")
+
+
+def prose_rate(prose_rates: list[tuple[Decimal, int]]) -> tuple[Decimal, int] | None:
+    """One rate stated in prose for all funds (several different rates: none applies to all)."""
+    values = {v for v, _ in prose_rates}
+    if len(values) == 1:
+        return prose_rates[0]
+    return None

@@ -1,0 +1,147 @@
+"""Column headers: which schedule field a header cell names."""
+
+from __future__ import annotations
+
+import re
+
+from distplan.documents import values as V
+from distplan.documents.names import words
+
+HEADER_WORDS = frozenset(
+    [
+        "maximum",
+        "minimum",
+        "max",
+        "min",
+        "asset",
+        "based",
+        "asset-based",
+        "sales",
+        "charge",
+        "charges",
+        "service",
+        "services",
+        "servicing",
+        "shareholder",
+        "fee",
+        "fees",
+        "aggregate",
+        "total",
+        "distribution",
+        "distributions",
+        "activities",
+        "12b-1",
+        "rule",
+        "rate",
+        "rates",
+        "annual",
+        "annualized",
+        "name",
+        "names",
+        "of",
+        "the",
+        "fund",
+        "funds",
+        "portfolio",
+        "portfolios",
+        "series",
+        "class",
+        "classes",
+        "share",
+        "shares",
+        "effective",
+        "date",
+        "dates",
+        "adoption",
+        "adopted",
+        "adopting",
+        "this",
+        "plan",
+        "registered",
+        "investment",
+        "company",
+        "companies",
+        "registrant",
+        "registrants",
+        "trust",
+        "trusts",
+        "inception",
+        "original",
+        "and",
+        "or",
+        "per",
+        "annum",
+        "as",
+        "a",
+        "percentage",
+        "percent",
+        "average",
+        "daily",
+        "net",
+        "assets",
+        "each",
+        "to",
+        "be",
+        "paid",
+        "payable",
+        "under",
+        "for",
+        "in",
+        "on",
+        "compensation",
+        "expense",
+        "initial",
+        "current",
+        "trust's",
+        "fund's",
+        "ticker",
+        "symbol",
+        "cusip",
+        "new",
+        "level",
+    ]
+)
+_FEE_DIST = re.compile(r"\b(asset[- ]based|sales\s+charge|sales|charge|distribution)\b", re.I)
+_FEE_SERV = re.compile(r"\b(service|servicing)\b", re.I)
+_FEE_AGG = re.compile(r"\b(aggregate|total|12b-1|rates?)\b", re.I)
+_FEE_GENERIC = re.compile(r"\bfees?\b", re.I)
+_FUND_COL = re.compile(r"\b(funds?|portfolios?|series)\b", re.I)
+_REG_COL = re.compile(
+    r"\b(registered investment compan(y|ies)|registrants?)\b|^(the\s+)?(trust|company)$", re.I
+)
+_DATE_COL = re.compile(r"\bdates?\b", re.I)
+_EFFECTIVE_COL = re.compile(r"\b(effective|adoption|adopted|commencement)\b", re.I)
+
+
+def header_fields(text: str) -> tuple[str, ...] | None:
+    """The fields a column-header cell names, or None when the cell is not a header."""
+    bare = V.CLASS_AFTER.sub(" ", text)
+    found = [w.lower().strip("'’") for w in words(bare) if not (w.isdigit() and len(w) <= 2)]
+    if not found or not all(w in HEADER_WORDS for w in found):
+        return None
+    low = text.lower()
+    if re.search(r"\b(plan|agreement)\s*\)?$", low) and not re.search(r"\b(fund|date)", low):
+        return None
+    fields: list[str] = []
+    if _REG_COL.search(low):
+        fields.append("registrant")
+    dist, serv = bool(_FEE_DIST.search(low)), bool(_FEE_SERV.search(low))
+    if _DATE_COL.search(low) or re.search(r"\beffective\b", low):
+        fields.append("effective_date" if _EFFECTIVE_COL.search(low) else "other")
+    elif dist and serv:
+        fields.append("aggregate")
+    elif dist:
+        fields.append("distribution")
+    elif serv:
+        fields.append("service")
+    elif _FEE_AGG.search(low):
+        fields.append("aggregate")
+    elif _FEE_GENERIC.search(low):
+        fields.append("fee")
+    elif _FUND_COL.search(low) and "registrant" not in fields:
+        fields.append("fund")
+    elif re.search(r"\bclass(es)?\b", low) and not V.CLASS_AFTER.search(text):
+        fields.append("class")
+    if _FUND_COL.search(low) and "fund" not in fields and not fields:
+        fields.append("fund")
+    return tuple(fields)

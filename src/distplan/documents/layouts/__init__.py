@@ -1,0 +1,1 @@
+"""One module per input form; each turns decoded text into `Line`s of `Cell`s."""

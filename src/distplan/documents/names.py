@@ -1,0 +1,67 @@
+"""Names as schedules write them: vocabulary of headings, stop lines, funds, registrants, classes."""
+
+from __future__ import annotations
+
+import re
+
+SERIES_OF = re.compile(
+    r"^(?:series|funds?|portfolios?)\s+of\s+(?!the\s+(?:trust|company|fund)\b)(.+?)[:*]*$", re.I
+)
+
+HEADING = re.compile(
+    r"^[\"“”']?\s*(?:form\s+of\s+)?(?:(?:amended\s+and\s+restated|amended|restated|revised)\s+)?"
+    r"(schedule|appendix|exhibit|annex|attachment)\s+([A-Z]{1,2}|[IVX]{1,4}|\d{1,2})(?![\w(])[\s.:\"”-]*"
+    r"(?:(?:to|of)\b.*)?$",
+    re.I,
+)
+EXHIBIT_INDEX = re.compile(
+    r"^(ex(hibit)?[-.\s]*\d|ex(hibit)?[-.\s]*\(|ex-|exhibit\s+\d|\(?[a-z]\)\(\d)", re.I
+)
+STOP = re.compile(
+    r"^(dated?\s*:|date\s+of\s+execution|in\s+witness|by\s*:|attest|accepted|agreed|name\s*:|title\s*:|/s/|"
+    r"signature|all\s+other\s+terms|witness)",
+    re.I,
+)
+CLASS_ONLY = re.compile(
+    r"^\(?\s*(?:class\s+(?:[A-Z]{1,3}\d{0,2}|\d{1,2})|(?:[A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class)(?:\s+shares?)?\s*\)?[*:]*$",
+    re.I,
+)
+CLASS_SHARES = re.compile(r"^([A-Z][A-Za-z]{0,14}\d?)\s+[Ss]hares[*:]*$")
+NOT_A_CLASS = frozenset(
+    {"fund", "common", "the", "total", "all", "such", "these", "those", "preferred", "trust", "portfolio"}
+)
+FUND_CLASS_SUFFIX = re.compile(
+    r"\s*(?:[-–—]\s*|\(\s*|,\s*)(class\s+[A-Z]{1,3}\d{0,2}|[A-Z][A-Za-z]{0,11}\d?\s+class)(?:\s+shares?)?\s*\)?\s*$",
+    re.I,
+)
+CORP_SUFFIX = re.compile(
+    r"(,?\s+(inc|incorporated|corp|corporation|company|co|llc|l\.?l\.?c|l\.?p|ltd)\.?(\s+[IVX]+)?"
+    r"|\s+(trust|funds|portfolios|series|trust\s+[IVX]+))\s*\)?$",
+    re.I,
+)
+FUNDISH = re.compile(r"\b(funds?|portfolio|etf|fund-)\b|fund\b", re.I)
+ORG_WORD = re.compile(
+    r"\b(funds?|trust|inc|corp|corporation|company|portfolios|distributors?|advisers|advisors|services|llc|"
+    r"l\.p|series|group|securities|management|partners)\b",
+    re.I,
+)
+LIST_NO = re.compile(r"^\(?\d{1,3}[.)]\s+")
+FOOTNOTE = re.compile(r"(?:\s*[*†‡]+|\s*\(\d{1,2}\)|\s*\[\d{1,2}\])+$")
+QUOTES = "\"“”'‘’"
+
+
+def clean_name(text: str) -> str:
+    text = text.strip().strip(QUOTES).strip()
+    text = LIST_NO.sub("", text)
+    text = FOOTNOTE.sub("", text)
+    text = text.strip().strip(QUOTES).rstrip(":;,").strip()
+    return text
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text)

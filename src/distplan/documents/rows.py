@@ -1,0 +1,306 @@
+"""Schedule rows rebuilt from the stream of classified cells, whatever the layout: a fund starts a
+row, a class starts a sub-row, values fill the columns the header named in order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from distplan.documents import values as V
+from distplan.documents.cells import Tok
+from distplan.documents.context import ClassScope
+from distplan.documents.names import FUND_CLASS_SUFFIX, HEADING, QUOTES, words
+from distplan.model import Diagnostic, ScheduleRow
+
+
+@dataclass
+class _Row:
+    fund: str
+    registrant: str | None
+    share_class: str | None
+    first: int
+    last: int
+    fees: dict[str, Decimal] = field(default_factory=dict)
+    effective: date | None = None
+    filled: int = 0  # value columns consumed
+    section_class: str | None = None  # the class heading the row sits under
+    class_fees: dict[str, Decimal] = field(default_factory=dict)  # fund x class matrix cells
+    flags: list[str] = field(default_factory=list)
+
+    def has_values(self) -> bool:
+        return self.filled > 0
+
+    def to_row(self, scope: ClassScope) -> ScheduleRow:
+        """The schedule row, its class inherited from the heading it sits under or the document's scope."""
+        flags: list[str] = list(self.flags)
+        share_class = self.share_class or self.section_class
+        if share_class is None and scope.share_class is not None:
+            share_class = scope.share_class
+            if scope.source == "prose":
+                flags.append("class inferred from prose")
+        return ScheduleRow(
+            fund=self.fund,
+            registrant=self.registrant,
+            share_class=share_class,
+            distribution_fee=self.fees.get("distribution"),
+            service_fee=self.fees.get("service"),
+            aggregate_fee=self.fees.get("aggregate"),
+            effective_date=self.effective,
+            lines=(self.first, self.last),
+            flags=tuple(flags),
+        )
+
+
+@dataclass
+class Parse:
+    rows: list[_Row] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    label: str | None = None
+    label_line: int | None = None
+    first_line: int | None = None
+    last_line: int | None = None
+    classes_seen: list[str] = field(default_factory=list)  # named in the schedule's cells
+    prose_classes: list[str] = field(default_factory=list)  # named in its prose
+    prose_rates: list[tuple[Decimal, int]] = field(default_factory=list)
+    truncated: bool = False
+
+
+_VALUE_KINDS = ("rate", "none", "date")
+
+
+def _next_meaningful(toks: list[Tok], i: int) -> Tok | None:
+    for t in toks[i + 1 :]:
+        if t.kind not in ("pct",) and t.text:
+            return t
+    return None
+
+
+def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
+    out = Parse()
+    active = False
+    registrant: str | None = None
+    reg_line = -1
+    section_class: str | None = None
+    columns: list[str] = []
+    zone: list[str] | None = None  # header fields being gathered
+    has_fund_col = False
+    header_seen = False
+    row: _Row | None = None
+    last_kind = ""
+
+    def close() -> None:
+        nonlocal row
+        if row is not None and row.class_fees:
+            for cls, value in row.class_fees.items():
+                out.rows.append(
+                    _Row(
+                        row.fund,
+                        row.registrant,
+                        cls,
+                        row.first,
+                        row.last,
+                        {"aggregate": value},
+                        row.effective,
+                    )
+                )
+            out.last_line = row.last
+        elif row is not None:
+            row.share_class = row.share_class or row.section_class
+            out.rows.append(row)
+            out.last_line = row.last
+        row = None
+
+    def end_zone() -> None:
+        nonlocal zone, columns, header_seen, has_fund_col
+        if zone is not None:
+            class_cols = [f for f in zone if f.startswith("class:")]
+            specific = [
+                f for f in zone if f in ("distribution", "service", "aggregate", "effective_date", "other")
+            ]
+            if class_cols:
+                # A fund x class matrix: one rate per class column (its fee type is the aggregate).
+                specific = class_cols + [f for f in specific if f in ("effective_date", "other")]
+            if "fee" in zone and not any(f in ("distribution", "service", "aggregate") for f in specific):
+                specific = [
+                    ("aggregate" if f == "fee" else f)
+                    for f in zone
+                    if f in ("fee", "effective_date", "other")
+                ]
+            dedup: list[str] = []
+            for f in specific:
+                if f not in dedup:
+                    dedup.append(f)
+            if dedup or "fund" in zone:
+                columns = dedup
+            if zone:
+                has_fund_col = "fund" in zone or "registrant" in zone or bool(columns)
+                header_seen = True
+            zone = None
+
+    for i, t in enumerate(toks):
+        if t.kind == "heading":
+            close()
+            end_zone()
+            active, header_seen, has_fund_col, columns = True, False, False, []
+            registrant, section_class = None, (t.classes[0] if t.classes else None)
+            if out.label is None:
+                m = HEADING.match(t.text.strip(QUOTES + " "))
+                if m:
+                    out.label = f"{m.group(1).title()} {m.group(2).upper()}"
+                    out.label_line = t.line
+            last_kind = t.kind
+            continue
+        if not active:
+            if t.kind == "header" and any(f != "other" for f in t.fields):
+                active = True
+            else:
+                continue
+        if t.kind == "stop":
+            close()
+            end_zone()
+            active = False
+            header_seen = False
+            last_kind = t.kind
+            continue
+        if t.kind == "prose":
+            close()
+            end_zone()
+            header_seen = False
+            for c in t.classes:
+                if c not in out.prose_classes:
+                    out.prose_classes.append(c)
+            m = V.RATE_IN_TEXT.search(t.text)
+            if m and re.search(r"annum|annual|average daily net assets", t.text, re.I):
+                value = V.rate_value(m.group(1))
+                if value is not None:
+                    out.prose_rates.append((value, t.line))
+            last_kind = t.kind
+            continue
+        if t.kind == "header":
+            close()
+            if zone is None:
+                zone = []
+            zone.extend(t.fields)
+            if t.registrant:
+                registrant, reg_line = t.registrant, t.line
+            for c in t.classes:
+                section_class = c
+                if c not in out.classes_seen:
+                    out.classes_seen.append(c)
+            last_kind = t.kind
+            continue
+        if t.kind == "registrant":
+            close()
+            if t.text.startswith("(") and registrant and last_kind in ("header", "registrant", "pct"):
+                registrant = f"{registrant} {t.text}"
+            elif zone is not None or not header_seen or has_fund_col or last_kind != "fund":
+                registrant, reg_line = t.text, t.line
+            for c in t.classes:
+                section_class = c
+            last_kind = t.kind
+            continue
+        if (
+            t.kind == "class"
+            and zone is not None
+            and not any(f in ("distribution", "service", "aggregate", "fee") for f in zone)
+        ):
+            zone.append(f"class:{t.classes[0]}")
+            last_kind = "header"
+            continue
+        end_zone()
+        if t.kind in ("fund", "name"):
+            nxt = _next_meaningful(toks, i)
+            follows_value = nxt is not None and nxt.kind in (*_VALUE_KINDS, "class")
+            fund_position = t.first and (
+                (t.kind == "fund" and (header_seen or registrant is not None or follows_value))
+                or (t.kind == "name" and header_seen and has_fund_col and len(words(t.text)) >= 2)
+                or (t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS)
+            )
+            if (
+                row is not None
+                and not row.has_values()
+                and not row.class_fees
+                and t.row == toks[i - 1].row + 1
+                and toks[i - 1].kind in ("fund", "name")
+                and not re.search(r"\b(fund|portfolio|etf|trust)\s*$", row.fund, re.I)
+                and len(words(t.text)) <= 4
+            ):
+                # A fund name wrapped onto the next line ("Zeta International Equity" / "Fund").
+                row.fund, row.last = f"{row.fund} {t.text}", t.line
+                last_kind = t.kind
+                continue
+            if fund_position:
+                close()
+                name, cls = t.text, None
+                m = FUND_CLASS_SUFFIX.search(name)
+                if m and m.start() > 0:
+                    found = V.find_classes(m.group(1))
+                    if found:
+                        name, cls = name[: m.start()].strip(), found[0]
+                row = _Row(name, registrant, cls, t.line, t.line, section_class=section_class)
+            elif row is not None and t.row == toks[i - 1].row and not t.first:
+                pass
+            last_kind = t.kind
+            continue
+        if t.kind == "class":
+            cls = t.classes[0]
+            if cls not in out.classes_seen:
+                out.classes_seen.append(cls)
+            nxt = _next_meaningful(toks, i)
+            if row is not None and row.share_class is None and not row.has_values():
+                row.share_class, row.last = cls, t.line
+            elif row is not None and nxt is not None and nxt.kind in _VALUE_KINDS:
+                fund, reg = row.fund, row.registrant
+                close()
+                row = _Row(fund, reg, cls, t.line, t.line)
+            else:
+                close()
+                section_class = cls
+            last_kind = t.kind
+            continue
+        if t.kind in _VALUE_KINDS:
+            if row is None:
+                last_kind = t.kind
+                continue
+            column = columns[row.filled] if row.filled < len(columns) else None
+            if column is None and not columns and t.kind in ("rate", "none"):
+                column = "aggregate"
+            if column in ("distribution", "service", "aggregate") and t.kind in ("rate", "none"):
+                if t.rate is not None and column not in row.fees:
+                    row.fees[column] = t.rate
+                for c in t.classes:
+                    if row.share_class is None:
+                        row.share_class = c
+                    if c not in out.classes_seen:
+                        out.classes_seen.append(c)
+            elif column is not None and column.startswith("class:") and t.kind in ("rate", "none"):
+                if t.rate is not None:
+                    row.class_fees[column[6:]] = t.rate
+                if column[6:] not in out.classes_seen:
+                    out.classes_seen.append(column[6:])
+            elif column == "effective_date" and t.kind == "date":
+                row.effective = t.day
+            elif column is None:
+                out.diagnostics.append(
+                    Diagnostic("warning", f"value {t.text!r} beyond the table's columns", t.line)
+                )
+            row.filled += 1
+            row.last = t.line
+            last_kind = t.kind
+            continue
+        last_kind = t.kind
+
+    if active and (zone is not None or (row is not None and 0 < row.filled < len(columns))):
+        out.truncated = True
+    if active and registrant is not None and reg_line > (out.last_line or -1) and row is None:
+        out.truncated = True
+    close()
+    if row is None and out.rows:
+        out.first_line = out.rows[0].first
+    if default_registrant:
+        for r in out.rows:
+            if r.registrant is None:
+                r.registrant = default_registrant
+    return out
