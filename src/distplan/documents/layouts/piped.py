@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from distplan.documents import values as V
+from distplan.documents.headers import header_fields
 from distplan.documents.layout import Cell, Line, is_sentence
 from distplan.documents.layouts.fixed_width import is_noise, text_line
-from distplan.documents.headers import header_fields
 from distplan.documents.names import STOP
 
 _MAX_CELL = 240  # a cell longer than this is prose, not a table cell
@@ -36,7 +36,11 @@ def _continues(cell: list[str], line: str, first: bool) -> bool:
         return not is_sentence(line) or line[:1].islower()
     if V.find_dates(f"{text} {line}") and not V.find_dates(text) and not V.find_dates(line):
         return True
-    return header_fields(text) is not None and header_fields(f"{text} {line}") is not None and not V.find_dates(line)
+    return (
+        header_fields(text) is not None
+        and header_fields(f"{text} {line}") is not None
+        and not V.find_dates(line)
+    )
 
 
 def piped_lines(text: str) -> list[Line]:
