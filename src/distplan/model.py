@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, NamedTuple
 
 from distplan.errors import InputError
 
@@ -160,9 +161,9 @@ class ScheduleRow:
         return self.rates.total
 
     @property
-    def key(self) -> tuple[str, str]:
-        """Identity of a covered fund-class: folded fund name and share class."""
-        return (fold_name(self.fund), fold_name(self.share_class or ""))
+    def key(self) -> FundClassKey:
+        """Identity of a covered fund-class."""
+        return FundClassKey.of(self.fund, self.share_class)
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,91 @@ def fold_name(name: str) -> str:
     text = text.replace("\u2019", "'").replace("\u00ae", "").replace("\u2122", "")
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()
+
+
+_CLASS_WORDS = re.compile(r"\b(?:class(?:es)?|shares?)\b")
+
+
+def fold_class(share_class: str | None) -> str:
+    """A share class as compared: "Investor Class Shares", "Investor" and "investor class" are
+    one class; so are "Class A", "A Shares" and "A". No class is ""."""
+    if not share_class:
+        return ""
+    return " ".join(_CLASS_WORDS.sub(" ", fold_name(share_class)).split())
+
+
+class FundClassKey(NamedTuple):
+    """The one identity of a fund-class, everywhere (history, fees, NAV files, governance
+    facts, checks): the folded fund name and the folded share class. Build it with `of`."""
+
+    fund: str
+    share_class: str
+
+    @classmethod
+    def of(cls, fund: str, share_class: str | None) -> FundClassKey:
+        return cls(fold_name(fund), fold_class(share_class))
+
+
+# --- Form N-1A Item 19(g) ---------------------------------------------------------------------
+
+
+class N1ACategory(StrEnum):
+    """The Form N-1A Item 19(g)(1) categories of Rule 12b-1 spending, in the form's order: the one
+    enumeration for expense files, governance reports and the rulebook. The value is the one
+    spelling distplan writes; `parse` also reads the spellings listed in `_ALIASES` and any
+    variant in case, spacing, hyphens, "&"/"and" and a leading "compensation to"."""
+
+    ADVERTISING = "advertising"
+    PRINTING_AND_MAILING = "printing_and_mailing"  # of prospectuses to other than current shareholders
+    UNDERWRITERS = "underwriters"  # compensation to underwriters
+    BROKER_DEALERS = "broker_dealers"  # compensation to broker-dealers
+    SALES_PERSONNEL = "sales_personnel"  # compensation to sales personnel
+    FINANCING = "financing"  # interest, carrying or other financing charges
+    OTHER = "other"  # other (specify)
+
+    @classmethod
+    def parse(cls, text: object) -> N1ACategory:
+        """The category a spelling names; InputError (with a suggestion) for anything else."""
+        found = _CATEGORY_SPELLINGS.get(_category_form(str(text)))
+        if found is not None:
+            return found
+        listed = ", ".join(c.value for c in cls)
+        hint = suggest(str(text), [*(c.value for c in cls), *_ALIASES])
+        hint = f" (did you mean {_ALIASES.get(hint, hint)!r}?)" if hint else ""
+        raise InputError(f"{text!r} is not a Form N-1A Item 19(g) category{hint}; expected one of {listed}")
+
+
+_ALIASES: dict[str, str] = {
+    "printing_mailing": "printing_and_mailing",  # the expenses CSV's spelling before 2026-12
+    "printing": "printing_and_mailing",
+    "mailing": "printing_and_mailing",
+    "dealers": "broker_dealers",
+    "brokers": "broker_dealers",
+    "sales_staff": "sales_personnel",
+    "interest": "financing",
+    "interest_carrying_or_other_financing_charges": "financing",
+    "financing_charges": "financing",
+}
+_FILLER = {"and", "compensation", "to", "of", "the"}
+
+
+def _category_form(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).casefold())
+    return "_".join(w for w in words if w not in _FILLER)
+
+
+_CATEGORY_SPELLINGS: dict[str, N1ACategory] = {
+    **{_category_form(alias): N1ACategory(value) for alias, value in _ALIASES.items()},
+    **{_category_form(c.value): c for c in N1ACategory},
+}
+
+
+def suggest(text: str, choices: list[str], cutoff: float = 60.0) -> str | None:
+    """The choice closest to `text` (rapidfuzz), for "did you mean" hints; None if none is close."""
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(text, choices, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=cutoff)
+    return None if best is None else str(best[0])
 
 
 # --- JSON -----------------------------------------------------------------------------------

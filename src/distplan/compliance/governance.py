@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from distplan.model import fold_name
+from distplan.model import FundClassKey
 
 APPROVAL_KINDS: tuple[str, ...] = ("plan", "agreement", "amendment", "continuance")
 VOTE_MATTERS: tuple[str, ...] = ("plan", "amendment", "increase")
@@ -34,9 +34,9 @@ class FundClass:
     share_class: str | None
 
     def matches(self, fund: str, share_class: str | None) -> bool:
-        if self.fund is not None and fold_name(self.fund) != fold_name(fund):
-            return False
-        return fold_name(self.share_class or "") == fold_name(share_class or "")
+        """The same fund-class (`FundClassKey`: "Investor Class" is "Investor")."""
+        mine, theirs = FundClassKey.of(self.fund or "", self.share_class), FundClassKey.of(fund, share_class)
+        return (self.fund is None or mine.fund == theirs.fund) and mine.share_class == theirs.share_class
 
     def label(self) -> str:
         fund = self.fund or "every fund"

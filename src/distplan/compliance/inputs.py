@@ -14,18 +14,11 @@ from decimal import Decimal
 
 from distplan.compliance.findings import Evidence
 from distplan.compliance.governance import GovernanceFacts, Where
-from distplan.model import CoveragePeriod, Instrument, ScheduleRow, fold_name
-
-FundClassKey = tuple[str, str]
-
+from distplan.model import CoveragePeriod, FundClassKey, Instrument, ScheduleRow, fold_name
 
 # The checks read the same record history produces (one definition, in distplan.model).
 RatePeriod = CoveragePeriod
 RateSpan = CoveragePeriod
-
-
-def key_of(fund: str, share_class: str | None) -> FundClassKey:
-    return (fold_name(fund), fold_name(share_class or ""))
 
 
 def total_rate(p: RatePeriod) -> Decimal | None:
@@ -111,7 +104,7 @@ class CheckInput:
         out: dict[FundClassKey, list[RatePeriod]] = defaultdict(list)
         for p in self.rates:
             if p.start <= self.as_of:
-                out[key_of(p.fund, p.share_class)].append(p)
+                out[FundClassKey.of(p.fund, p.share_class)].append(p)
         for periods in out.values():
             periods.sort(key=lambda p: p.start)
         return dict(out)
@@ -149,7 +142,10 @@ def rate_periods_from_instruments(
         replaced = replaced or any(op.op == "replace_schedule" for op in inst.operations)
         new_rows = list(rec.rows())
         removed = {
-            key_of(r.fund, r.share_class) for op in inst.operations if op.op == "remove_rows" for r in op.rows
+            FundClassKey.of(r.fund, r.share_class)
+            for op in inst.operations
+            if op.op == "remove_rows"
+            for r in op.rows
         }
         for op in inst.operations:
             if op.op == "terminate":
@@ -161,14 +157,14 @@ def rate_periods_from_instruments(
             if key in removed:
                 close(key, day)
         for row in new_rows:
-            key = key_of(row.fund, row.share_class)
+            key = FundClassKey.of(row.fund, row.share_class)
             if key in state:
                 close(key, day)
             state[key] = (row, rec.label, day)
     for key in list(state):
         row, label, start = state.pop(key)
         spans.append(_span(plan, row, label, start, None, distribution, service, aggregate))
-    spans.sort(key=lambda s: (s.start, fold_name(s.fund), fold_name(s.share_class or "")))
+    spans.sort(key=lambda s: (s.start, *FundClassKey.of(s.fund, s.share_class)))
     return spans
 
 

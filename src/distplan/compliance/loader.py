@@ -36,7 +36,7 @@ from distplan.compliance.governance import (
     Where,
 )
 from distplan.errors import InputError
-from distplan.model import fold_name
+from distplan.model import N1ACategory, fold_name
 
 SECTIONS: tuple[str, ...] = (
     "plan",
@@ -397,7 +397,7 @@ class _Reader:
             where=self.at(path),
         )
 
-    def report(self, value: Any, path: str, purposes: tuple[str, ...]) -> QuarterlyReport:
+    def report(self, value: Any, path: str) -> QuarterlyReport:
         obj = self.mapping(value, path, ("id", "quarter", "delivered", "reviewed", "spent", "document"))
         quarter = obj.get("quarter")
         match = _QUARTER.match(str(quarter).strip()) if isinstance(quarter, str) else None
@@ -407,11 +407,15 @@ class _Reader:
         spent = []
         if obj.get("spent") is not None:
             p = _join(path, "spent")
-            amounts = self.mapping(obj["spent"], p, purposes)
+            amounts = self.mapping(obj["spent"], p, [str(k) for k in obj["spent"] or {}])
             for key in amounts:
+                try:
+                    purpose = N1ACategory.parse(key)  # the one enumeration of purposes
+                except InputError as exc:
+                    raise self.fail(_join(p, str(key)), str(exc)) from None
                 amount = self.number(amounts, key, p, required=True)
                 assert amount is not None
-                spent.append((key, amount))
+                spent.append((purpose.value, amount))
         delivered = self.day(obj, "delivered", path)
         reviewed = self.day(obj, "reviewed", path)
         if delivered and reviewed and reviewed < delivered:
@@ -493,27 +497,6 @@ def _kind(value: Any) -> str:
     )
 
 
-_PURPOSES: tuple[str, ...] = (
-    "advertising",
-    "printing_and_mailing",
-    "underwriters",
-    "broker_dealers",
-    "sales_personnel",
-    "financing",
-    "other",
-)
-
-
-def _purposes() -> tuple[str, ...]:
-    from distplan.compliance.rulebook import load_rulebook
-
-    try:
-        listed = load_rulebook().latest("12b-1(b)(3)(ii)").params.get("purposes")
-    except (InputError, KeyError):
-        listed = None
-    return tuple(listed) if isinstance(listed, list) else _PURPOSES
-
-
 # --- entry points ----------------------------------------------------------------------------
 
 
@@ -532,7 +515,6 @@ def parse_governance(data: Any, where: str, lines: dict[str, int] | None = None)
         meetings.append(meeting)
         approvals.extend(items)
     _unique(rd, "meetings", [m.id for m in meetings])
-    purposes = _purposes()
     facts = GovernanceFacts(
         plan=rd.plan(top["plan"], "plan") if top.get("plan") is not None else None,
         meetings=tuple(meetings),
@@ -542,7 +524,7 @@ def parse_governance(data: Any, where: str, lines: dict[str, int] | None = None)
             for i, v in enumerate(rd.items(top, "shareholder_votes", ""))
         ),
         reports=tuple(
-            rd.report(r, f"quarterly_reports[{i}]", purposes)
+            rd.report(r, f"quarterly_reports[{i}]")
             for i, r in enumerate(rd.items(top, "quarterly_reports", ""))
         ),
         agreements=tuple(

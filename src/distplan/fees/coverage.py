@@ -3,7 +3,7 @@
 The history stage produces `distplan.model.CoveragePeriod` records (also named `Coverage` here),
 so the engine can be driven from a ledger, from gold labels or from tests.
 Here they are validated, their rates resolved into the two accrued components, clipped to the
-accrual range and numbered (`period_id`, and `fc_id` per folded fund-class key).
+accrual range and numbered (`period_id`, and `fc_id` per `FundClassKey`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from distplan.errors import InputError
-from distplan.model import CoveragePeriod, Diagnostic, fold_name
+from distplan.model import CoveragePeriod, Diagnostic, FundClassKey
 
 # Rates are percent per annum; ten decimal places is what the engine's DECIMAL(38, 10) holds.
 RATE_SCALE = 10
@@ -43,11 +43,6 @@ class Period:
     rate_distribution: Decimal
     rate_service: Decimal
     instrument: str
-
-
-def fc_key(fund: str, share_class: str | None) -> tuple[str, str]:
-    """Identity of a fund-class: folded fund name and folded class ('' when none)."""
-    return (fold_name(fund), fold_name(share_class or ""))
 
 
 def label(fund: str, share_class: str | None) -> str:
@@ -86,7 +81,7 @@ def resolve_rates(cov: CoverageLike) -> tuple[Decimal, Decimal, Diagnostic | Non
 class ResolvedCoverage:
     periods: tuple[Period, ...]
     # Every fund-class key the plan ever covered (not only in range) -> fc_id.
-    keys: dict[tuple[str, str], int]
+    keys: dict[FundClassKey, int]
     warnings: tuple[Diagnostic, ...]
 
 
@@ -95,15 +90,15 @@ def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> Resolve
 
     Periods of one fund-class must not overlap: two rates for one day would double-charge."""
     items: Sequence[CoverageLike] = list(coverage)
-    keys: dict[tuple[str, str], int] = {}
+    keys: dict[FundClassKey, int] = {}
     periods: list[Period] = []
     warnings: list[Diagnostic] = []
     seen_warnings: set[str] = set()
-    by_fc: dict[tuple[str, str], list[CoverageLike]] = {}
+    by_fc: dict[FundClassKey, list[CoverageLike]] = {}
     for cov in items:
         if cov.end is not None and cov.end < cov.start:
             raise InputError(f"coverage of {label(cov.fund, cov.share_class)}: ends before it starts")
-        by_fc.setdefault(fc_key(cov.fund, cov.share_class), []).append(cov)
+        by_fc.setdefault(FundClassKey.of(cov.fund, cov.share_class), []).append(cov)
     # Ids follow the folded names, so ordering by id is ordering by fund and class; a fund-class's
     # periods get consecutive ids in start order (payables rely on both).
     for fc_id, key in enumerate(sorted(by_fc)):

@@ -19,20 +19,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from distplan.errors import InputError
-from distplan.fees.coverage import fc_key
-from distplan.model import Diagnostic
+from distplan.model import Diagnostic, FundClassKey, N1ACategory
 from distplan.periods import round_cents
 
-# Form N-1A Item 19(g)(1) categories, in the form's order.
-CATEGORIES: tuple[str, ...] = (
-    "advertising",
-    "printing_mailing",  # prospectuses to other than current shareholders
-    "underwriters",
-    "broker_dealers",
-    "sales_personnel",
-    "financing",  # interest, carrying or other financing charges
-    "other",
-)
+# Form N-1A Item 19(g)(1) categories, in the form's order (the one enumeration: model.N1ACategory).
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in N1ACategory)
 ZERO = Decimal("0.00")
 
 
@@ -41,8 +32,11 @@ class Expense:
     month: str  # YYYY-MM
     fund: str
     share_class: str | None
-    category: str
+    category: N1ACategory | str  # parsed with N1ACategory.parse
     amount: Decimal
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", N1ACategory.parse(self.category))
 
 
 def _money(value: str, where: str) -> Decimal:
@@ -71,11 +65,10 @@ def read_expenses(path: Path) -> list[Expense]:
                 month = row["month"]
                 if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
                     raise InputError(f"{where}: month {month!r} is not YYYY-MM")
-                category = row["category"].casefold().replace(" ", "_").replace("-", "_")
-                if category not in CATEGORIES:
-                    raise InputError(
-                        f"{where}: category {row['category']!r}; expected one of {', '.join(CATEGORIES)}"
-                    )
+                try:
+                    category = N1ACategory.parse(row["category"])
+                except InputError as exc:
+                    raise InputError(f"{where}: category: {exc}") from None
                 if not row["fund"]:
                     raise InputError(f"{where}: fund is empty")
                 out.append(
@@ -92,17 +85,17 @@ def read_expenses(path: Path) -> list[Expense]:
         raise InputError(f"{path}: cannot read: {exc}") from None
 
 
-def read_carry_in(path: Path) -> dict[tuple[str, str], Decimal]:
+def read_carry_in(path: Path) -> dict[FundClassKey, Decimal]:
     """CSV with columns fund, share_class, amount: unreimbursed balances brought forward."""
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             if not {"fund", "amount"} <= {f.strip() for f in reader.fieldnames or []}:
                 raise InputError(f"{path}: carry-in needs columns fund, share_class, amount")
-            out: dict[tuple[str, str], Decimal] = {}
+            out: dict[FundClassKey, Decimal] = {}
             for line, raw in enumerate(reader, start=2):
                 row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-                key = fc_key(row["fund"], row.get("share_class") or None)
+                key = FundClassKey.of(row["fund"], row.get("share_class") or None)
                 out[key] = out.get(key, ZERO) + _money(row["amount"], f"{path}:{line}")
             return out
     except OSError as exc:
@@ -112,25 +105,27 @@ def read_carry_in(path: Path) -> dict[tuple[str, str], Decimal]:
 def reimburse(
     payables: pa.Table,
     expenses: Iterable[Expense],
-    carry_in: Mapping[tuple[str, str], Decimal] | None = None,
+    carry_in: Mapping[FundClassKey, Decimal] | None = None,
     *,
     carry_forward: bool = True,
 ) -> tuple[pa.Table, list[Diagnostic]]:
     """Payables of a reimbursement plan: the payables' `fee` is the cap. Returns the rows with
     expenses (total and per category), carry_in, paid, carry_out and forfeited, and warnings
     for expenses of fund-classes or months without a payable."""
-    by_row: dict[tuple[str, tuple[str, str]], dict[str, Decimal]] = {}
+    by_row: dict[tuple[str, FundClassKey], dict[str, Decimal]] = {}
     for e in expenses:
-        bucket = by_row.setdefault((e.month, fc_key(e.fund, e.share_class)), dict.fromkeys(CATEGORIES, ZERO))
+        bucket = by_row.setdefault(
+            (e.month, FundClassKey.of(e.fund, e.share_class)), dict.fromkeys(CATEGORIES, ZERO)
+        )
         bucket[e.category] += e.amount
-    balance: dict[tuple[str, str], Decimal] = dict(carry_in or {})
+    balance: dict[FundClassKey, Decimal] = dict(carry_in or {})
     rows = sorted(
         payables.to_pylist(), key=lambda r: (r["month"], r["plan"], r["registrant"] or "", r["fund"])
     )
-    used: set[tuple[str, tuple[str, str]]] = set()
+    used: set[tuple[str, FundClassKey]] = set()
     out = []
     for row in rows:
-        key = fc_key(row["fund"], row["share_class"])
+        key = FundClassKey.of(row["fund"], row["share_class"])
         cats = by_row.get((row["month"], key), dict.fromkeys(CATEGORIES, ZERO))
         used.add((row["month"], key))
         eligible = round_cents(sum(cats.values(), ZERO))

@@ -29,11 +29,11 @@ from ibis.expr.types import Table, Value
 from distplan.errors import InputError
 from distplan.fees import expressions as ex
 from distplan.fees.calendar import Calendar, Granularity, month_index
-from distplan.fees.coverage import CoverageLike, Period, ResolvedCoverage, fc_key, label, resolve
+from distplan.fees.coverage import CoverageLike, Period, ResolvedCoverage, label, resolve
 from distplan.fees.engine import Engine
 from distplan.fees.expressions import ROUNDINGS, Rounding
 from distplan.fees.navsource import Nav, NavSource, Stats, open_nav, read_mapping
-from distplan.model import Diagnostic
+from distplan.model import Diagnostic, FundClassKey
 
 # The exact integer arithmetic of `expressions` holds below this: $10 trillion per fund-class.
 MAX_NET_ASSETS = Decimal("1e13")
@@ -272,7 +272,7 @@ class _Run:
                     f"{MAX_NET_ASSETS:,.0f}"
                 )
             mapped = mapping.get(fund.strip().casefold())
-            key = fc_key(*mapped) if mapped else fc_key(fund, share_class)
+            key = FundClassKey.of(*mapped) if mapped else FundClassKey.of(fund, share_class)
             fc_id = self.cov.keys.get(key)
             if fc_id is None:
                 unmatched.setdefault(fund, set()).add(share_class)

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from distplan.fees.coverage import CoverageLike, fc_key
+from distplan.fees.coverage import CoverageLike
+from distplan.model import FundClassKey
 from distplan.periods import Period, nyse_sessions
 
 
@@ -29,10 +30,10 @@ def sample_nav(coverage: Iterable[CoverageLike], start: date, end: date, seed: i
     """Columns fund, share_class, date, net_assets (decimal128(18, 2)) for every fund-class the
     coverage covers on some day of `[start, end)`, on every NYSE session of that range."""
     days = nyse_sessions(Period(start, end))
-    classes: dict[tuple[str, str], tuple[str, str]] = {}
+    classes: dict[FundClassKey, tuple[str, str]] = {}
     for c in coverage:
         if c.start < end and (c.end is None or c.end > start):
-            classes.setdefault(fc_key(c.fund, c.share_class), (c.fund, c.share_class or ""))
+            classes.setdefault(FundClassKey.of(c.fund, c.share_class), (c.fund, c.share_class or ""))
     funds: list[str] = []
     share_classes: list[str] = []
     cents: list[np.ndarray] = []

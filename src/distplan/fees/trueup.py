@@ -13,10 +13,11 @@ from decimal import Decimal
 
 import pyarrow as pa
 
-from distplan.fees.coverage import CoverageLike, fc_key
+from distplan.fees.coverage import CoverageLike
 from distplan.fees.engine import Engine
 from distplan.fees.navsource import NavSource
 from distplan.fees.run import FeeOptions, FeeResult, Progress, payables
+from distplan.model import FundClassKey
 
 ZERO = Decimal("0.00")
 TRUE_UP_COLUMNS = (
@@ -59,10 +60,10 @@ def true_up(
     finally:
         if own:
             eng.close()
-    merged: dict[tuple[str, str, tuple[str, str]], dict[str, object]] = {}
+    merged: dict[tuple[str, str, FundClassKey], dict[str, object]] = {}
     for side, result in (("a", a), ("b", b)):
         for row in result.table.to_pylist():
-            key = (row["month"], row["plan"], fc_key(row["fund"], row["share_class"]))
+            key = (row["month"], row["plan"], FundClassKey.of(row["fund"], row["share_class"]))
             item = merged.setdefault(key, {"month": row["month"], "plan": row["plan"]})
             # Names as known later win: B is the corrected view.
             if side == "b" or "fund" not in item:

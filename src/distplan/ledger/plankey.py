@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import re
 
-from distplan.model import Instrument, fold_name
+from distplan.model import Instrument, fold_class, fold_name
 
 _PARENS = re.compile(r"\(.*?\)")
 _AMENDMENT_PREFIX = re.compile(r"^(?:amendment|supplement)(?: no)?(?: \w+)? to ")
 _RULE = re.compile(r"\b(?:pursuant to|under) rule 12b 1\b")
-_CLASS_WORDS = re.compile(r"\b(?:class(?:es)?|shares?)\b")
-
-
-def class_key(share_class: str | None) -> str:
-    """ "Investor Class Shares", "Investor" and "investor class" are one class; so are
-    "Class A" and "A"."""
-    if not share_class:
-        return ""
-    return " ".join(_CLASS_WORDS.sub(" ", fold_name(share_class)).split())
+# The one class folding (model.fold_class); plan keys use it for their share classes.
+class_key = fold_class
 
 
 def title_key(title: str) -> str:

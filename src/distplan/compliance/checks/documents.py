@@ -15,7 +15,7 @@ from distplan.compliance.checks.common import (
 )
 from distplan.compliance.dates import add_years
 from distplan.compliance.findings import Finding, Subject, finding
-from distplan.compliance.inputs import CheckInput, fact_evidence, fund_class_label, key_of
+from distplan.compliance.inputs import CheckInput, fact_evidence, fund_class_label
 from distplan.compliance.rulebook import Rulebook
 
 
@@ -233,8 +233,8 @@ def check_schedule_integrity(inp: CheckInput, book: Rulebook) -> list[Finding]:
                         key=f"sum/{row.fund}/{row.share_class}",
                     )
                 )
-        counts = Counter(key_of(r.fund, r.share_class) for r in rec.rows())
-        twice = [r for r in rec.rows() if counts[key_of(r.fund, r.share_class)] > 1]
+        counts = Counter(r.key for r in rec.rows())
+        twice = [r for r in rec.rows() if counts[r.key] > 1]
         if twice:
             names = sorted({fund_class_label(r.fund, r.share_class) for r in twice})
             out.append(
