@@ -28,6 +28,26 @@ from distplan.documents.names import (
 )
 
 
+_CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
+_LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
+
+
+def class_list(text: str) -> tuple[str, ...]:
+    """A comma-separated list of classes ("A, C, F, R2", "A, B, C, R2, Service"), or ()."""
+    if "," not in text or len(text) > 120:
+        return ()
+    parts = [p.strip() for p in re.split(r",|\band\b", text) if p.strip()]
+    found = []
+    for part in parts:
+        m = _LIST_ITEM.match(part)
+        if m is None:
+            return ()
+        found.append(V.normalize_class(m.group(1)))
+    if len(found) < 2 or not any(len(c) <= 3 for c in found):
+        return ()
+    return tuple(found)
+
+
 @dataclass
 class Tok:
     kind: str  # heading header registrant fund name class rate none pct date prose stop other
@@ -89,6 +109,14 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
     series = SERIES_OF.match(bare)
     if series and len(words(bare)) <= 12:
         t.kind, t.fields, t.registrant = "header", ("fund",), clean_name(series.group(1))
+        return t
+    listed = class_list(bare)
+    if listed:
+        t.kind, t.classes = "class", listed
+        return t
+    if _CODE.match(bare):
+        # A bare "A", "R2", "Admin.": a class in a class column, a coverage mark in a class matrix.
+        t.kind, t.classes = "code", (V.normalize_class(bare.rstrip(".*")),)
         return t
     if CLASS_ONLY.match(bare):
         found = V.find_classes(bare)

@@ -28,6 +28,8 @@ class _Row:
     section_class: str | None = None  # the class heading the row sits under
     class_fees: dict[str, Decimal] = field(default_factory=dict)  # fund x class matrix cells
     flags: list[str] = field(default_factory=list)
+    more_classes: list[str] = field(default_factory=list)  # "A, C, F": one row per listed class
+    covered: list[str] = field(default_factory=list)  # class matrix cells marked with the class
 
     def has_values(self) -> bool:
         return self.filled > 0
@@ -86,6 +88,7 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
     columns: list[str] = []
     zone: list[str] | None = None  # header fields being gathered
     has_fund_col = False
+    class_col = False  # the header named a class column ("Classes", "Share Class")
     header_seen = False
     row: _Row | None = None
     last_kind = ""
@@ -106,14 +109,22 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     )
                 )
             out.last_line = row.last
+        elif row is not None and row.covered:
+            for cls in row.covered:
+                out.rows.append(_Row(row.fund, row.registrant, cls, row.first, row.last, dict(row.fees)))
+            out.last_line = row.last
         elif row is not None:
             row.share_class = row.share_class or row.section_class
             out.rows.append(row)
+            for cls in row.more_classes:
+                out.rows.append(
+                    _Row(row.fund, row.registrant, cls, row.first, row.last, dict(row.fees), row.effective)
+                )
             out.last_line = row.last
         row = None
 
     def end_zone() -> None:
-        nonlocal zone, columns, header_seen, has_fund_col
+        nonlocal zone, columns, header_seen, has_fund_col, class_col
         if zone is not None:
             class_cols = [f for f in zone if f.startswith("class:")]
             specific = [
@@ -135,6 +146,7 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             if dedup or "fund" in zone:
                 columns = dedup
             if zone:
+                class_col = "class" in zone
                 has_fund_col = "fund" in zone or "registrant" in zone or bool(columns)
                 header_seen = True
             zone = None
@@ -201,12 +213,40 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 section_class = c
             last_kind = t.kind
             continue
+        nxt = _next_meaningful(toks, i)
+        if t.kind == "code":
+            if zone is not None and "class" in zone:
+                t.kind = "class"  # a class column header of a fund x class matrix ("A", "B", ...)
+            elif row is not None and f"class:{t.classes[0]}" in columns[row.filled : row.filled + 1]:
+                # A matrix cell marked with its own class: the fund offers that class.
+                row.covered.append(t.classes[0])
+                row.filled += 1
+                row.last = t.line
+                last_kind = "rate"
+                continue
+            elif row is not None and (class_col or last_kind == "class" or not row.has_values()):
+                t.kind = "class"
+            else:
+                last_kind = t.kind
+                continue
+        if (
+            t.kind == "class"
+            and zone is None
+            and nxt is not None
+            and nxt.kind == "class"
+            and (row is None or row.has_values())
+            and len(t.classes) == 1
+            and last_kind not in ("class",)
+        ):
+            close()
+            zone = []  # classes side by side: the column headers of a fund x class matrix
         if (
             t.kind == "class"
             and zone is not None
             and not any(f in ("distribution", "service", "aggregate", "fee") for f in zone)
         ):
-            zone.append(f"class:{t.classes[0]}")
+            for c in t.classes:
+                zone.append(f"class:{c}")
             last_kind = "header"
             continue
         end_zone()
@@ -246,15 +286,20 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             continue
         if t.kind == "class":
             cls = t.classes[0]
-            if cls not in out.classes_seen:
-                out.classes_seen.append(cls)
-            nxt = _next_meaningful(toks, i)
+            for c in t.classes:
+                if c not in out.classes_seen:
+                    out.classes_seen.append(c)
             if row is not None and row.share_class is None and not row.has_values():
                 row.share_class, row.last = cls, t.line
-            elif row is not None and nxt is not None and nxt.kind in _VALUE_KINDS:
+                row.more_classes = list(t.classes[1:])
+            elif row is not None and (
+                (nxt is not None and nxt.kind in _VALUE_KINDS)
+                or (last_kind == "class" and not row.has_values())
+            ):
+                # Another class of the same fund: a sub-row ("Class A" / "Class B" under one fund).
                 fund, reg = row.fund, row.registrant
                 close()
-                row = _Row(fund, reg, cls, t.line, t.line)
+                row = _Row(fund, reg, cls, t.line, t.line, more_classes=list(t.classes[1:]))
             else:
                 close()
                 section_class = cls

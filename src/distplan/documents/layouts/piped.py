@@ -13,6 +13,7 @@ from distplan.documents.layouts.fixed_width import is_noise, text_line
 from distplan.documents.names import STOP
 
 _MAX_CELL = 240  # a cell longer than this is prose, not a table cell
+_CLASS_WORD = re.compile(r"^(?:class|shares?)[*†‡\d]{0,2}$", re.I)
 _CONNECTOR_END = re.compile(r"(?:\b(?:and|or|of|the|for|to|in|with)|[,&–-])$", re.I)
 
 
@@ -36,6 +37,8 @@ def _continues(cell: list[str], line: str, first: bool) -> bool:
         return not is_sentence(line) or line[:1].islower()
     if V.find_dates(f"{text} {line}") and not V.find_dates(text) and not V.find_dates(line):
         return True
+    if _CLASS_WORD.match(line) and len(text) < 40 and not V.find_classes(text):
+        return True  # "Administrative" / "Class*", "Service" / "Shares"
     return (
         header_fields(text) is not None
         and header_fields(f"{text} {line}") is not None
