@@ -27,7 +27,6 @@ from distplan.documents.names import (
     words,
 )
 
-
 _CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
 _LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
 
