@@ -43,8 +43,30 @@ entries = Table(
     Column("target_seq", Integer, nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The user who recorded the entry (the CLI: the OS user); NULL before users were kept.
+    Column("recorded_by", Text, nullable=True),
 )
 Index("ix_entries_plan_seq", entries.c.plan_id, entries.c.seq)
 Index("ix_entries_source_sha256", entries.c.source_sha256)
 Index("ix_entries_payload_sha256", entries.c.payload_sha256)
 Index("ix_entries_target_seq", entries.c.target_seq)
+
+# Users of the web app and API (not ledger entries: a role can change, a token be revoked).
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", Text, nullable=True),  # argon2
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),  # the token itself is never kept
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

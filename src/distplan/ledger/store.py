@@ -81,6 +81,9 @@ class Ledger:
         self._cache: dict[int, Entry] = {}
         self._index: list[_Meta] = []
         self._seen = 0
+        # Who the entries appended through this Ledger are recorded by (the web app sets
+        # the signed-in user per write).
+        self.recorded_by = default_recorded_by()
 
     # --- opening ------------------------------------------------------------------------
 
@@ -334,6 +337,7 @@ class Ledger:
                 target_seq=target_seq,
                 prev_hash=prev,
                 hash=digest,
+                recorded_by=self.recorded_by,
             )
         )
         return Entry(
@@ -410,6 +414,16 @@ class Ledger:
                 why = f"no entry has the expected head hash {expect_head}: entries were removed or rewritten"
                 return ChainReport(False, count, prev if count else None, problem=why)
         return ChainReport(True, count, prev if count else None)
+
+
+def default_recorded_by() -> str:
+    """The OS user running the command line, else "cli"."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "cli"
+    except (OSError, KeyError):
+        return "cli"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Fees from the workspace: monthly payables of a plan from a net-assets file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from distplan.app.errors import Invalid
+from distplan.app.values import KnownAt, known_at_json
+from distplan.ledger import Plan
+from distplan.model import CoveragePeriod, Diagnostic
+
+PLAN_TYPES = ("compensation", "reimbursement")
+
+
+def plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class PayablesView:
+    plan: Plan
+    known_at: KnownAt
+    month: str
+    rounding: str
+    plan_type: str
+    table: pa.Table
+    warnings: tuple[Diagnostic, ...]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{k: plain(v) for k, v in row.items()} for row in self.table.to_pylist()]
+
+    def totals(self) -> dict[str, list[dict[str, Any]]]:
+        from distplan.fees import totals
+
+        return {
+            k: [{kk: plain(vv) for kk, vv in r.items()} for r in v] for k, v in totals(self.table).items()
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.to_json(),
+            "known_at": known_at_json(self.known_at),
+            "month": self.month,
+            "rounding": self.rounding,
+            "plan_type": self.plan_type,
+            "payables": self.rows(),
+            "totals": self.totals(),
+            "warnings": [w.message for w in dict.fromkeys(self.warnings)],
+        }
+
+    def to_csv(self) -> str:
+        """The payable rows as CSV; a cell that a spreadsheet would run as a formula is quoted
+        with a leading apostrophe."""
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(self.table.column_names)
+        for row in self.rows():
+            writer.writerow([_cell(row[c]) for c in self.table.column_names])
+        return buf.getvalue()
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _numeric(text) else text
+
+
+def _numeric(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def payables(
+    coverage: list[CoveragePeriod],
+    plan: Plan,
+    known_at: KnownAt,
+    nav: Path,
+    year: int,
+    month: int,
+    *,
+    rounding: str = "daily-cents-half-even",
+    carry_missing: bool = False,
+    plan_type: str = "compensation",
+    expenses: Path | None = None,
+) -> PayablesView:
+    from distplan.fees import ROUNDINGS, FeeOptions
+    from distplan.fees import payables as run_payables
+    from distplan.fees.calendar import month_period_of
+    from distplan.fees.reimbursement import read_expenses, reimburse
+
+    if rounding not in ROUNDINGS:
+        raise Invalid(f"rounding {rounding!r}: expected one of {', '.join(ROUNDINGS)}", "rounding")
+    if plan_type not in PLAN_TYPES:
+        raise Invalid(f"plan type {plan_type!r}: expected compensation or reimbursement", "plan_type")
+    if plan_type == "reimbursement" and expenses is None:
+        raise Invalid("a reimbursement plan's payables need the month's expenses", "expenses")
+    start, end = month_period_of(year, month)
+    opts = FeeOptions(rounding=rounding, carry_missing=carry_missing)  # type: ignore[arg-type]
+    result = run_payables(coverage, nav, start, end, options=opts)
+    table, warnings = result.table, list(result.warnings)
+    if plan_type == "reimbursement" and expenses is not None:
+        table, more = reimburse(table, read_expenses(expenses), {}, carry_forward=True)
+        warnings.extend(more)
+    return PayablesView(
+        plan, known_at, f"{year:04d}-{month:02d}", rounding, plan_type, table, tuple(warnings)
+    )

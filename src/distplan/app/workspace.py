@@ -1,0 +1,318 @@
+"""The Workspace: one ledger opened on a URL, and every question and write a front end asks of
+it. The CLI and the web app both go through it; it returns typed results (results.py) and
+raises NotFound / Invalid / Conflict with messages about the data.
+
+One Workspace is safe to share between threads (a web server's workers): calls are
+serialised on one lock, because the history fold keeps caches that are not thread-safe. The
+Ledger reads only entries past the last one it saw, so a write by another process is seen by
+the next call; the history caches key on the entries read, so they follow.
+Time is an argument: nothing here reads the clock (`recorded_at`, `as_of` come from the caller).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from distplan import history as H
+from distplan.app import checks, money, recording
+from distplan.app.errors import Invalid, NotFound, classify
+from distplan.app.results import (
+    CoverageView,
+    DiffView,
+    HistoryView,
+    LedgerRow,
+    PlanSummary,
+    RecordOutcome,
+    ScheduleView,
+    TimelineView,
+)
+from distplan.app.users import Users
+from distplan.app.values import KnownAt
+from distplan.errors import InputError
+from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, ChainReport, Entry, Ledger, Plan
+from distplan.ledger.engine import display_url
+from distplan.model import Instrument, instrument_from_json
+
+PlanRef = str | int | None
+
+
+class Workspace:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.users = Users(ledger.engine)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Workspace:
+        """The ledger at `url` (else $DISTPLAN_DATABASE_URL, else ./distplan.db), migrated."""
+        return cls(Ledger.open(url))
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return display_url(self.ledger.url)
+
+    @contextmanager
+    def _call(self) -> Iterator[None]:
+        """One call: under the lock, the stages' InputErrors turned into ours."""
+        with self._lock:
+            try:
+                yield
+            except InputError as exc:
+                raise classify(exc) from None
+
+    # --- plans and entries --------------------------------------------------------------
+
+    def plans(self) -> list[PlanSummary]:
+        with self._call():
+            found = self.ledger.plans()
+            entries = self.ledger.entries(kinds=[KIND_INSTRUMENT])
+        return [PlanSummary(p, sum(1 for e in entries if e.plan_id == p.id)) for p in found]
+
+    def plan(self, ref: PlanRef) -> Plan:
+        """A plan by id or a unique part of its name; None when the ledger has one plan."""
+        with self._call():
+            return self.ledger.resolve_plan(None if ref is None else str(ref))
+
+    def head_seq(self) -> int:
+        with self._call():
+            return self.ledger.head_seq()
+
+    def _read(self, ref: PlanRef, known_at: KnownAt) -> tuple[list[Entry], Plan]:
+        plan = self.ledger.resolve_plan(None if ref is None else str(ref))
+        return self.ledger.entries(known_at=known_at), plan
+
+    def entry(self, seq: int) -> Entry:
+        with self._call():
+            if seq < 1 or seq > self.ledger.head_seq():
+                raise NotFound(f"entry {seq}: no such entry", "seq")
+            return self.ledger.entry(seq)
+
+    def source_text(self, seq: int) -> str | None:
+        self.entry(seq)
+        with self._call():
+            return self.ledger.source_text(seq)
+
+    def ledger_rows(self, as_of: date) -> list[LedgerRow]:
+        """Every entry, newest first, with its plan, who recorded it and its status on `as_of`."""
+        with self._call():
+            entries = self.ledger.entries()
+            plans = {p.id: p for p in self.ledger.plans()}
+            status: dict[int, str] = {}
+            for plan in plans.values():
+                for it in H.history(entries, plan, as_of):
+                    status[it.seq] = it.status
+            authors = recording.recorded_by(self.ledger, [e.seq for e in entries])
+        rows = []
+        for e in reversed(entries):
+            label = H.instrument_label(e) if e.kind == KIND_INSTRUMENT else f"{e.kind} (seq {e.seq})"
+            rows.append(
+                LedgerRow(
+                    e,
+                    label,
+                    plans.get(e.plan_id) if e.plan_id is not None else None,
+                    authors.get(e.seq),
+                    status.get(e.seq) if e.kind in (KIND_INSTRUMENT, KIND_TERMS) else None,
+                )
+            )
+        return rows
+
+    # --- the plan's history -------------------------------------------------------------
+
+    def schedule(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> ScheduleView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            return ScheduleView(plan, as_of, known_at, H.plan_state(entries, plan, as_of))
+
+    def diff(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> DiffView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            return DiffView(plan, known_at, H.diff(entries, plan, start, end))
+
+    def timeline(
+        self, ref: PlanRef, fund: str, share_class: str | None = None, known_at: KnownAt = None
+    ) -> TimelineView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            try:
+                result = H.timeline(entries, plan, fund, share_class)
+            except InputError as exc:
+                raise NotFound(str(exc), "fund") from None
+            return TimelineView(plan, known_at, result)
+
+    def history(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> HistoryView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            items = H.history(entries, plan, as_of)
+            authors = recording.recorded_by(self.ledger, [it.seq for it in items])
+            return HistoryView(plan, as_of, known_at, items, H.warnings(entries, plan), authors)
+
+    def coverage(self, ref: PlanRef, known_at: KnownAt = None) -> CoverageView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            periods = H.coverage(entries, plan)
+            live = {it.seq for it in H.history(entries, plan, date.max) if it.status != "void"}
+            amendments = sorted(
+                (e.effective_date, H.instrument_label(e))
+                for e in entries
+                if e.kind == KIND_INSTRUMENT
+                and e.plan_id == plan.id
+                and e.seq in live
+                and e.effective_date is not None
+            )
+            return CoverageView(plan, known_at, periods, amendments)
+
+    def verify(self, expect_head: str | None = None) -> ChainReport:
+        with self._call():
+            return self.ledger.verify(expect_head=expect_head.strip().lower() if expect_head else None)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def record(
+        self,
+        uploads: list[recording.Upload],
+        *,
+        recorded_at: datetime,
+        recorded_by: str,
+        plan_ref: PlanRef = None,
+        force: bool = False,
+    ) -> RecordOutcome:
+        """Record filed documents, instrument JSON and governance files, all valid before any
+        write (instruments in one transaction)."""
+        with self._call():
+            return recording.record(
+                self.ledger,
+                uploads,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+                plan_ref=None if plan_ref is None else str(plan_ref),
+                force=force,
+            )
+
+    def record_reviewed(
+        self,
+        instrument_json: Any,
+        source_text: str,
+        *,
+        name: str,
+        recorded_at: datetime,
+        recorded_by: str,
+        force: bool = False,
+    ) -> RecordOutcome:
+        """Record an instrument as a person reviewed (and perhaps edited) it, keeping the
+        original filing's text as its source."""
+        with self._call():
+            return recording.record_reviewed(
+                self.ledger,
+                instrument_json,
+                source_text,
+                name=name,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+                force=force,
+            )
+
+    def set_terms(
+        self,
+        ref: PlanRef,
+        *,
+        effective: date,
+        source: str,
+        rates: dict[str, Decimal | None],
+        fund: str | None,
+        share_class: str | None,
+        recorded_at: datetime,
+        recorded_by: str,
+    ) -> tuple[Entry, Plan, list[str]]:
+        with self._call():
+            plan = self.ledger.resolve_plan(None if ref is None else str(ref))
+            return recording.set_terms(
+                self.ledger,
+                plan,
+                effective=effective,
+                source=source,
+                rates=rates,
+                fund=fund,
+                share_class=share_class,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+            )
+
+    def void(self, seq: int, reason: str, *, recorded_at: datetime, recorded_by: str) -> Entry:
+        with self._call():
+            return recording.void(self.ledger, seq, reason, recorded_at=recorded_at, recorded_by=recorded_by)
+
+    # --- documents ----------------------------------------------------------------------
+
+    def extract(self, upload: recording.Upload) -> Instrument:
+        """A filed exhibit as structured data, with the extractor's diagnostics (nothing recorded)."""
+        with self._call():
+            return recording.extract(upload)
+
+    def render(self, instrument_json: Any, fmt: str) -> tuple[bytes, tuple[str, ...]]:
+        """An instrument (extract JSON) as canonical text, DOCX or PDF, and the warnings."""
+        from distplan.documents.render import FORMATS, render_document
+
+        if fmt not in FORMATS:
+            raise Invalid(f"format {fmt!r}: expected one of {', '.join(FORMATS)}", "format")
+        with self._call():
+            done = render_document(instrument_from_json(instrument_json, where="instrument"), fmt)
+        return done.data, done.warnings
+
+    # --- fees and compliance ------------------------------------------------------------
+
+    def payables(
+        self,
+        ref: PlanRef,
+        nav: Path,
+        year: int,
+        month: int,
+        *,
+        known_at: KnownAt = None,
+        rounding: str = "daily-cents-half-even",
+        carry_missing: bool = False,
+        plan_type: str = "compensation",
+        expenses: Path | None = None,
+    ) -> money.PayablesView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            coverage = H.coverage(entries, plan)
+        with self._call():  # the engine runs on its own data: a second call, same lock
+            return money.payables(
+                coverage,
+                plan,
+                known_at,
+                nav,
+                year,
+                month,
+                rounding=rounding,
+                carry_missing=carry_missing,
+                plan_type=plan_type,
+                expenses=expenses,
+            )
+
+    def findings(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> checks.FindingsView:
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            return checks.findings(entries, plan, as_of, known_at)
+
+    def calendar(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> checks.CalendarView:
+        if end <= start:
+            raise Invalid(f"the window [{start}, {end}) is empty: the end must be after the start", "to")
+        with self._call():
+            entries, plan = self._read(ref, known_at)
+            return checks.calendar(entries, plan, start, end, known_at)
