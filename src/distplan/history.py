@@ -36,6 +36,10 @@ _SCHEDULE_OPS = ("replace_schedule", "add_rows", "remove_rows")
 Key = tuple[str, str]
 # A covered fund-class through renames: (fund key when first covered, class key, serial).
 Ident = tuple[str, str, int]
+# Where a value of a row took its current form: (effective day, entry seq, instrument label).
+Origin = tuple[date, int, str]
+# One origin per part of a row that can change: registrant, fund name, then the three rates.
+_REGISTRANT, _FUND, _RATES = 0, 1, 2
 
 fold = lru_cache(maxsize=200_000)(fold_name)
 _class_key = lru_cache(maxsize=10_000)(class_key)
@@ -132,6 +136,8 @@ class Line:
     instrument_seq: int
     sources: dict[str, dict[str, Any]] = field(compare=False)
     ident: Ident = field(compare=False, default=("", "", 0))
+    # The instrument (or terms) behind each part's current value; `since` is the latest.
+    origins: tuple[Origin, ...] = field(compare=False, default=())
 
     @property
     def key(self) -> Key:
@@ -239,6 +245,7 @@ class _Row:
     seq: int
     label: str
     since: date
+    origins: tuple[Origin, ...]  # registrant, fund, distribution, service, aggregate
     # (terms signature, line, display order) once computed; rows are never changed in place.
     memo: tuple[tuple[int, ...], Line, tuple[str, str, str]] | None = field(default=None, compare=False)
 
@@ -249,6 +256,10 @@ class _Event:
     order: tuple[int, int, int]
     entry: Entry
     label: str
+
+    @property
+    def origin(self) -> Origin:
+        return (self.date, self.entry.seq, self.label)
 
 
 @dataclass
@@ -266,6 +277,7 @@ class _Checkpoint:
 
 
 _MAX_CHECKPOINTS = 32  # each ~1.5 MB with 10,000 rows
+_MAX_SNAPSHOTS = 16  # each ~1.5 MB with 10,000 rows
 
 
 @dataclass
@@ -276,8 +288,11 @@ class _History:
     events: list[_Event]
     terms: list[Terms]
     warnings: list[str]
-    replace_at: list[int]  # indexes of events that replace the whole schedule
-    replace_dates: list[date]
+    # Indexes of events that replace the whole schedule with nothing before them the same
+    # day: a sweep can start from the fold right after one (its snapshot).
+    starts: list[int]
+    start_dates: list[date]
+    snapshots: dict[int, _Snapshot] = field(default_factory=dict)
     # Per replacement index: folds reached by earlier queries, so a warm query replays only
     # the amendments since the nearest one and merges its few changed lines.
     checkpoints: dict[int, list[_Checkpoint]] = field(default_factory=dict)
@@ -290,6 +305,33 @@ class _History:
             if cp.day is not None and cp.day <= day and (best is None or cp.day > best.day):  # type: ignore[operator]
                 best = cp
         return best
+
+    def snapshot(self, at: int, default_class: str | None) -> _Snapshot:
+        """The fold right after replacement `at`, from the nearest earlier one kept (each is
+        the whole history's fold up to there, so restated rows keep their origins)."""
+        found = self.snapshots.get(at)
+        if found is not None:
+            return found
+        k = bisect_left(self.starts, at)
+        j = k
+        while j > 0 and self.starts[j - 1] not in self.snapshots:
+            j -= 1
+        prev: _Fold | None = self.snapshots[self.starts[j - 1]].fold if j > 0 else None
+        snap = None
+        for idx in range(j, k + 1):
+            here = self.starts[idx]
+            fold = prev.copy() if prev is not None else _Fold(default_class)
+            begin = self.starts[idx - 1] + 1 if idx > 0 else 0
+            _replay(fold, self.events, begin, here, self.events[here].date)
+            fold.apply(self.events[here])
+            fold.touched, fold.changed = set(), set()
+            snap = _Snapshot(fold)
+            if len(self.snapshots) >= _MAX_SNAPSHOTS:
+                del self.snapshots[next(iter(self.snapshots))]
+            self.snapshots[here] = snap
+            prev = fold
+        assert snap is not None
+        return snap
 
     def keep(self, start: int, cp: _Checkpoint) -> None:
         if len(self.kept) >= _MAX_CHECKPOINTS:
@@ -309,8 +351,12 @@ def _history_of(entries: Iterable[Entry], plan: Plan) -> _History:
     found = _HISTORIES.get(key)
     if found is None:
         events, terms, warns = _fold_entries(entries, plan)
-        replace_at = [i for i, ev in enumerate(events) if _replaces(ev.entry)]
-        found = _History(entries, events, terms, warns, replace_at, [events[i].date for i in replace_at])
+        starts = [
+            i
+            for i, ev in enumerate(events)
+            if _replaces(ev.entry) and (i == 0 or events[i - 1].date != ev.date)
+        ]
+        found = _History(entries, events, terms, warns, starts, [events[i].date for i in starts])
         while len(_HISTORIES) >= _MAX_HISTORIES:
             del _HISTORIES[next(iter(_HISTORIES))]
         _HISTORIES[key] = found
@@ -431,6 +477,43 @@ def _replaces(entry: Entry) -> bool:
     return bool(schedule.get("replaces_entirely", True)) or p.get("kind") in ("plan", "schedule")
 
 
+def _origins(
+    old: _Row | None,
+    registrant: str | None,
+    stated: tuple[Decimal | None, Decimal | None, Decimal | None],
+    origin: Origin,
+) -> tuple[tuple[Origin, ...], date]:
+    """The origins of a row's parts and its `since` (the latest of them). Each part keeps its
+    origin while its value is unchanged, so a schedule that restates a row as it was does not
+    move its `since` (names compare folded, as in `diff`)."""
+    if old is None:
+        return (origin,) * 5, origin[0]
+    o, s = old.origins, old.stated
+    same = (
+        old.registrant == registrant or fold(old.registrant or "") == fold(registrant or ""),
+        True,  # a row's key is its folded fund name: only rename_fund changes it
+        _same(s[0], stated[0]),
+        _same(s[1], stated[1]),
+        _same(s[2], stated[2]),
+    )
+    if all(same):
+        return o, old.since
+    new = tuple(o[i] if same[i] else origin for i in range(5))
+    return new, max(x[0] for x in new)
+
+
+def _same(a: Decimal | None, b: Decimal | None) -> bool:
+    # Decimal == None goes through the numbers ABCs: slow on 10,000-row schedules.
+    return a is b or (a is not None and b is not None and a == b)
+
+
+def _since(origins: tuple[Origin, ...]) -> date:
+    return max(o[0] for o in origins)
+
+
+_UNSTATED = (None, None, None)
+
+
 class _Keep:
     """Marks an argument not given (None is a value here)."""
 
@@ -453,6 +536,7 @@ class _Fold:
         self.changed: set[Ident] = set()  # identities added, removed or altered (for periods)
         self.default_class = default_class
         self.serial = 0
+        self.unstated = 0  # rows that state no rate of their own (kept for plan_state's warning)
 
     def copy(self) -> _Fold:
         other = _Fold(self.default_class)
@@ -461,6 +545,7 @@ class _Fold:
         other.ident_key = dict(self.ident_key)
         other.pending = list(self.pending)
         other.serial = self.serial
+        other.unstated = self.unstated
         return other
 
     # The only two places that change `rows` (keeping the indexes in step).
@@ -469,6 +554,8 @@ class _Fold:
         if old is not None:
             self._unindex(key, old)
         self.rows[key] = row
+        if row.stated == _UNSTATED:
+            self.unstated += 1
         self.by_registrant.setdefault(fold(row.registrant or ""), set()).add(key)
         self.ident_key[row.ident] = key
         self.touched.add(key)
@@ -482,6 +569,8 @@ class _Fold:
 
     def _unindex(self, key: Key, row: _Row) -> None:
         self.changed.add(row.ident)
+        if row.stated == _UNSTATED:
+            self.unstated -= 1
         keys = self.by_registrant.get(fold(row.registrant or ""))
         if keys is not None:
             keys.discard(key)
@@ -496,15 +585,21 @@ class _Fold:
         return (fold(fund), _class_key(share_class or self.default_class or ""))
 
     def _new(self, r: ScheduleRow, ev: _Event, old: _Row | None, key: Key) -> _Row:
+        origin = ev.origin
+        if r.effective_date is not None and r.effective_date > ev.date:
+            origin = (r.effective_date, ev.entry.seq, ev.label)
+        stated = (r.distribution_fee, r.service_fee, r.aggregate_fee)
+        origins, since = _origins(old, r.registrant, stated, origin)
         return _Row(
             ident=old.ident if old is not None else self.new_ident(key),
             registrant=r.registrant,
             fund=r.fund,
             share_class=r.share_class or self.default_class,
-            stated=(r.distribution_fee, r.service_fee, r.aggregate_fee),
+            stated=stated,
             seq=ev.entry.seq,
             label=ev.label,
-            since=max(ev.date, r.effective_date) if r.effective_date else ev.date,
+            since=since,
+            origins=origins,
         )
 
     def _put(self, r: ScheduleRow, ev: _Event, old_rows: dict[Key, _Row]) -> None:
@@ -546,6 +641,7 @@ class _Fold:
         self.touched.update(old)
         self.changed.update(row.ident for row in old.values())
         self.rows, self.by_registrant, self.ident_key, self.pending = {}, {}, {}, []
+        self.unstated = 0
         for r in op.rows:
             self._put(r, ev, old)
 
@@ -570,15 +666,11 @@ class _Fold:
         stated: tuple[Decimal | None, Decimal | None, Decimal | None] | None = None,
     ) -> None:
         row = self.rows[key]
+        name = row.registrant if isinstance(registrant, _Keep) else registrant
+        new_stated = row.stated if stated is None else stated
+        origins, since = _origins(row, name, new_stated, ev.origin)
         new = _Row(
-            row.ident,
-            row.registrant if isinstance(registrant, _Keep) else registrant,
-            row.fund,
-            row.share_class,
-            row.stated if stated is None else stated,
-            ev.entry.seq,
-            ev.label,
-            ev.date,
+            row.ident, name, row.fund, row.share_class, new_stated, ev.entry.seq, ev.label, since, origins
         )
         self._set(key, new)
 
@@ -619,9 +711,20 @@ class _Fold:
             row = self.rows[k]
             self._pop(k)
             new_key = (fold(op.new_name), k[1])
+            origins = row.origins
+            if new_key[0] != k[0]:
+                origins = (*origins[:_FUND], ev.origin, *origins[_FUND + 1 :])
             self._set(
                 new_key,
-                replace(row, fund=op.new_name, seq=ev.entry.seq, label=ev.label, since=ev.date, memo=None),
+                replace(
+                    row,
+                    fund=op.new_name,
+                    seq=ev.entry.seq,
+                    label=ev.label,
+                    since=_since(origins),
+                    origins=origins,
+                    memo=None,
+                ),
             )
 
     def _op_other(self, op: Operation, ev: _Event) -> None:
@@ -708,6 +811,7 @@ class _Rates:
             instrument_seq=row.seq,
             sources=sources,
             ident=row.ident,
+            origins=row.origins,
         )
 
 
@@ -719,22 +823,30 @@ def _default_class(plan: Plan) -> str | None:
 
 @dataclass
 class _Snapshot:
-    """The fold right after a full replacement, kept on its (immutable) entry: a later query
-    copies it instead of re-applying thousands of rows, and reuses the lines it computed."""
+    """The fold right after a full replacement: a later query copies it instead of
+    re-applying thousands of rows, and reuses the lines it computed. It is the fold of the
+    whole history up to there (a restated row keeps its identity and `since`), so it belongs
+    to one set of entries (`_History`)."""
 
     fold: _Fold
     lines: dict[tuple[Any, ...], tuple[Line, tuple[str, str, str]]] = field(default_factory=dict)
 
 
-def _snapshot(ev: _Event, default_class: str | None) -> _Snapshot:
-    cache = ev.entry.__dict__.setdefault("_history_snapshots", {})
-    snap = cache.get((default_class, ev.label))
-    if snap is None:
-        start = _Fold(default_class)
-        start.apply(ev)
-        start.touched = set()
-        snap = cache[(default_class, ev.label)] = _Snapshot(start)
-    return snap
+def _replay(fold: _Fold, events: Sequence[_Event], i: int, stop: int, day: date) -> None:
+    """Apply events[i:stop] and the rows that come into force through `day`, in the order a
+    sweep would."""
+    while True:
+        pending = fold.next_pending()
+        candidates = [pending] if pending is not None and pending <= day else []
+        if i < stop:
+            candidates.append(events[i].date)
+        if not candidates:
+            return
+        step = min(candidates)
+        fold.activate(step)
+        while i < stop and events[i].date == step:
+            fold.apply(events[i])
+            i += 1
 
 
 class _Sweep:
@@ -752,20 +864,17 @@ class _Sweep:
         self.snapshot: _Snapshot | None = None
         self.start: int | None = None  # the replacement the fold starts from (snapshot)
         if start_at_last_replacement is not None:
-            # A full replacement makes what came before irrelevant to the rows in force.
-            n = bisect_right(h.replace_dates, start_at_last_replacement)
+            # Start from the fold right after the last full replacement (kept once computed).
+            n = bisect_right(h.start_dates, start_at_last_replacement)
             if n:
-                at = h.replace_at[n - 1]
+                at = h.starts[n - 1]
                 first = self.events[at]
-                if at == 0 or self.events[at - 1].date != first.date:  # nothing applies before it that day
-                    self.snapshot = _snapshot(first, self.fold.default_class)
-                    self.fold = self.snapshot.fold.copy()
-                    self.i = at + 1
-                    self.applied.append(first.label)
-                    self.day = first.date
-                    self.start = at
-                else:
-                    self.events = self.events[at:]
+                self.snapshot = h.snapshot(at, self.fold.default_class)
+                self.fold = self.snapshot.fold.copy()
+                self.i = at + 1
+                self.applied.append(first.label)
+                self.day = first.date
+                self.start = at
 
     def next_date(self) -> date | None:
         candidates = [d for d in (self.fold.next_pending(),) if d is not None]
@@ -792,6 +901,20 @@ class _Sweep:
 
     def rates(self, day: date) -> _Rates:
         return _Rates([t for t in self.terms if t.effective <= day])
+
+    def unrated(self, day: date, lines: Sequence[Line]) -> int:
+        """How many of these lines (the fold's, on `day`) have no rate at all: counted by the
+        fold when no terms apply, none when plan-wide terms do (they give every row a rate)."""
+        terms = [t for t in self.terms if t.effective <= day]
+        if not terms:
+            return self.fold.unstated
+        if any(t.fund is None and t.share_class is None and t.rates for t in terms):
+            return 0
+        return sum(
+            1
+            for line in lines
+            if line.distribution_fee is None and line.service_fee is None and line.aggregate_fee is None
+        )
 
     def terms_dates(self) -> list[date]:
         return sorted({t.effective for t in self.terms})
@@ -825,7 +948,7 @@ class _Sweep:
                 row.share_class,
                 row.stated,
                 row.seq,
-                row.since,
+                row.origins,
                 sig,
             )
             hit = memo.get(content)
@@ -896,14 +1019,29 @@ class _Sweep:
         return list(lines)
 
 
-def plan_state(entries: Iterable[Entry], plan: Plan, as_of: date) -> PlanState:
-    """The schedule in force on `as_of` (given the entries known), rates resolved."""
+def plan_state(
+    entries: Iterable[Entry], plan: Plan, as_of: date, *, known_at: object | None = None
+) -> PlanState:
+    """The schedule in force on `as_of` (given the entries known), rates resolved. `known_at`
+    (the entry seq or time the entries were read as of, if not now) only words the warnings."""
     with _no_gc():
         sweep = _Sweep(entries, plan, start_at_last_replacement=as_of)
         rows = sweep.lines_as_of(as_of)
-    return PlanState(
-        plan, as_of, tuple(rows), tuple(sweep.applied), sweep.first_effective, tuple(sweep.warnings)
-    )
+    warns = list(sweep.warnings)
+    unrated = sweep.unrated(as_of, rows)
+    if unrated:
+        if known_at is not None:
+            moment = f"entry {known_at}" if isinstance(known_at, int) else str(known_at)
+            warns.append(
+                f"rates not yet known at {moment}: {unrated} of {len(rows)} rows have no rate "
+                "(neither their schedule nor any plan terms recorded by then state one)"
+            )
+        else:
+            warns.append(
+                f"{unrated} of {len(rows)} rows have no rate: neither their schedule nor any recorded "
+                "plan terms state one (record them with `distplan terms set`)"
+            )
+    return PlanState(plan, as_of, tuple(rows), tuple(sweep.applied), sweep.first_effective, tuple(warns))
 
 
 def _line_order(line: Line) -> tuple[str, str, str]:
@@ -932,23 +1070,53 @@ def _content(line: Line) -> dict[str, Any]:
     }
 
 
+def _added(line: Line) -> dict[str, Any]:
+    """An added row as `schedule` shows it, naming the instrument that added it (the earliest
+    origin: every part of a row starts there) rather than the latest one restating it."""
+    row = line.to_json()
+    if line.origins:
+        row["instrument"] = min(line.origins)[2]
+    return row
+
+
 def _shown(line: Line) -> dict[str, Any]:
     return {"registrant": line.registrant, "fund": line.fund, "share_class": line.share_class, **line.rates()}
 
 
+def _origin_of(line: Line, name: str) -> Origin:
+    """What gave a line's field its current value: the instrument that last changed it (not
+    one that merely restated it), or for a rate from plan terms, the terms entry (or the
+    instrument that dropped the row's own rate, if later)."""
+    if not line.origins:
+        return (line.since, line.instrument_seq, line.instrument)
+    if name == "registrant":
+        return line.origins[_REGISTRANT]
+    if name not in FIELDS:
+        return line.origins[_FUND]
+    source = line.sources.get(name) or {}
+    if source.get("from") == "derived":
+        return max(_origin_of(line, FIELDS[0]), _origin_of(line, FIELDS[1]))
+    stated = line.origins[_RATES + FIELDS.index(name)]
+    if source.get("from") == "terms":
+        seq = int(source["seq"])
+        return max(stated, (date.fromisoformat(source["effective"]), seq, f"terms (seq {seq})"))
+    return stated
+
+
 def diff(entries: Iterable[Entry], plan: Plan, from_date: date, to_date: date) -> dict[str, Any]:
     """Rows added, removed and changed between two dates. Names compare folded (case,
-    punctuation, spacing); a renamed registrant or fund is a change, not remove + add."""
+    punctuation, spacing); a renamed registrant or fund is a change, not remove + add. Each
+    change names what made it (`changed_by`, per field; `instrument`, the latest of them);
+    each added row, the instrument that added it."""
     with _no_gc():
         sweep = _Sweep(entries, plan)
         first, second = sorted((from_date, to_date))
         sweep.advance_to(first)
-        before = {line.ident: line for line in sweep.lines(first)}
+        early = {line.ident: line for line in sweep.lines(first)}
         sweep.advance_to(second)
-        after = {line.ident: line for line in sweep.lines(second)}
-    if from_date > to_date:
-        before, after = after, before
-    added = [after[k].to_json() for k in after if k not in before]
+        late = {line.ident: line for line in sweep.lines(second)}
+    before, after = (early, late) if from_date <= to_date else (late, early)
+    added = [_added(after[k]) for k in after if k not in before]
     removed = [before[k].to_json() for k in before if k not in after]
     changed = []
     for k in after:
@@ -957,6 +1125,7 @@ def diff(entries: Iterable[Entry], plan: Plan, from_date: date, to_date: date) -
         old, new = _content(before[k]), _content(after[k])
         fields = [f for f in old if old[f] != new[f]]
         if fields:
+            by = {f: _origin_of(late[k], f) for f in fields}
             changed.append(
                 {
                     "fund": after[k].fund,
@@ -964,7 +1133,8 @@ def diff(entries: Iterable[Entry], plan: Plan, from_date: date, to_date: date) -
                     "fields": fields,
                     "from": {f: _shown(before[k])[f] for f in fields},
                     "to": {f: _shown(after[k])[f] for f in fields},
-                    "instrument": after[k].instrument,
+                    "instrument": max(by.values())[2],
+                    "changed_by": {f: o[2] for f, o in by.items()},
                 }
             )
     order: Callable[[dict[str, Any]], tuple[str, str]] = lambda r: (fold(r["fund"]), r["share_class"] or "")  # noqa: E731

@@ -28,6 +28,7 @@ from distplan.compliance import (
     run_checks,
 )
 from distplan.compliance.findings import Finding
+from distplan.compliance.governance import FundClass
 
 ROOT = Path(__file__).resolve().parents[2]
 EFFECTIVE = {2: "2003-11-03", 3: "2003-11-20", 4: "2003-11-24"}
@@ -306,3 +307,34 @@ def test_effective_dates_match_the_gold_labels() -> None:
     for name, (number, day) in zip(AIM, EFFECTIVE.items(), strict=True):
         inst = gold_instrument(name)
         assert (inst.amendment_number, inst.effective_date) == (number, date.fromisoformat(day))
+
+
+def test_a_fund_added_by_an_amendment_continues_from_its_own_approval() -> None:
+    # The plan was approved for its funds on 2003-07-01 and continued for them on 2004-06-15.
+    # INVESCO International Core Equity Fund joined by Amendment No. 4 (2003-11-24), approved on
+    # 2003-11-21: its first continuance is due by 2004-11-21, not by the plan's 2004-07-01.
+    gov = approvals_before_each_amendment()
+    adopted, renewal = meeting("2003-07-01"), meeting("2004-06-15")
+    benefit = frozenset({"reasonable_likelihood_of_benefit"})
+    original = aim_input(date(2004, 7, 2)).periods_by_class()
+    others = tuple(
+        FundClass(ps[0].fund, ps[0].share_class)
+        for ps in original.values()
+        if ps[0].fund != "INVESCO International Core Equity Fund"
+    )
+    gov = replace(
+        gov,
+        plan=PlanFacts(adopted=date(2003, 7, 1)),
+        meetings=(adopted, *gov.meetings, renewal),
+        approvals=(
+            Approval(id="plan", meeting=adopted, what="plan", findings=benefit),
+            *gov.approvals,
+            Approval(id="renewal", meeting=renewal, what="continuance", scope=others, findings=benefit),
+        ),
+    )
+    lapses = cited(run_checks(aim_input(date(2004, 7, 2), gov)), "Rule 12b-1(b)(3)(i)")
+    assert lapses == []
+    later = cited(run_checks(aim_input(date(2004, 11, 22), gov)), "Rule 12b-1(b)(3)(i)")
+    assert [f.subject.name for f in later] == ["INVESCO International Core Equity Fund (Investor Class)"]
+    assert "last approved or adopted on 2003-11-21" in later[0].message
+    assert "due by 2004-11-21" in later[0].message

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from distplan.compliance.checks.common import class_subject
 from distplan.compliance.checks.reports import plan_life, quarter_subject
 from distplan.compliance.continuance import continuance_chains
 from distplan.compliance.dates import add_years, quarter_label, quarter_last_day, quarters, review_deadline
@@ -55,13 +56,29 @@ def _status(due: date, met_on: date | None, start: date) -> str:
 
 def _continuances(inp: CheckInput, book: Rulebook, start: date, end: date) -> list[Deadline]:
     rule = book.rule("12b-1(b)(3)(i)", on=start) or book.latest("12b-1(b)(3)(i)")
-    out = []
+    out: list[Deadline] = []
+    # Fund-classes whose chains differ earlier (one joined later) but owe the same continuance
+    # in the window show as one deadline.
+    same: dict[tuple[Any, ...], tuple[int, list[tuple[str, str | None]]]] = {}
     for chain in continuance_chains(inp, book, rule.integer("months"), end):
         for due in chain.dues:
             in_window = start <= due.due < end
             overdue = due.lapsed and due.due < start and (due.late_on is None or due.late_on >= start)
             if not (in_window or overdue):
                 continue
+            key = (due, chain.what)
+            if chain.members and key in same:
+                at, members = same[key]
+                members.extend(chain.members)
+                known = out[at].evidence
+                out[at] = replace(
+                    out[at],
+                    subject=class_subject(members),
+                    evidence=known + tuple(e for e in chain.evidence if e not in known),
+                )
+                continue
+            if chain.members:
+                same[key] = (len(out), list(chain.members))
             out.append(
                 Deadline(
                     due=due.due,

@@ -4,7 +4,9 @@ within the rulebook's period. The check reports the lapses; the calendar shows t
 
 A fund-class's chain starts at the earliest of its participation start (the plan's adoption if
 it was in the first recorded schedule, else the day it first appears) and the first valid
-approval that covers it; approvals of the plan and continuances extend it. Approving an
+approval that covers it; approvals of the plan and continuances extend it. For a fund-class
+added later, votes before it joined count only if they approved the amendment that added it or
+named it: the plan's earlier approvals were not votes on it. Approving an
 amendment does not continue the plan. Fund-classes with identical chains are grouped.
 """
 
@@ -16,12 +18,14 @@ from datetime import date
 from distplan.compliance.checks.common import (
     approval_evidence,
     approvals_of_agreement,
+    approvals_of_instrument,
     class_subject,
     is_valid,
     plan_subject,
 )
 from distplan.compliance.dates import Due, continuance_chain
 from distplan.compliance.findings import Evidence, Subject
+from distplan.compliance.governance import Approval
 from distplan.compliance.inputs import CheckInput, fact_evidence
 from distplan.compliance.rulebook import Rulebook
 
@@ -32,6 +36,7 @@ class Chain:
     what: str  # "the plan" or "the related agreement 'X'"
     dues: tuple[Due, ...]
     evidence: tuple[Evidence, ...]
+    members: tuple[tuple[str, str | None], ...] = ()  # the fund-classes of a plan chain
 
 
 def participation_start(inp: CheckInput, first_start: date, first_schedule_day: date | None) -> date:
@@ -46,17 +51,28 @@ def continuance_chains(inp: CheckInput, book: Rulebook, months: int, until: date
     valid = [a for a in gov.approvals if is_valid(a, book)]
     by_class = inp.periods_by_class()
     first_day = min((ps[0].start for ps in by_class.values()), default=None)
-    members: list[tuple[str, str | None, date, date | None, str]] = []
+    records = {rec.label: rec for rec in inp.instruments}
+    members: list[tuple[str, str | None, date, date | None, str, list[Approval] | None]] = []
     for periods in by_class.values():
         start = participation_start(inp, periods[0].start, first_day)
         first = periods[0]
-        members.append((first.fund, first.share_class, start, periods[-1].end, first.instrument))
+        # A fund-class that joined later (by an amendment) was not approved by the plan's
+        # earlier votes: its chain starts at its own initial approval.
+        joined = None
+        if first_day is not None and first.start > first_day:
+            rec = records.get(first.instrument)
+            joined = approvals_of_instrument(gov, rec) if rec is not None else []
+        members.append((first.fund, first.share_class, start, periods[-1].end, first.instrument, joined))
     if not members and gov.plan is not None and gov.plan.adopted is not None:
-        members.append(("", None, gov.plan.adopted, None, "the plan's adoption"))  # no schedule yet
+        members.append(("", None, gov.plan.adopted, None, "the plan's adoption", None))  # no schedule yet
     groups: dict[tuple[Due, ...], list[tuple[str, str | None]]] = {}
     evidence: dict[tuple[Due, ...], list[Evidence]] = {}
-    for fund, share_class, start, end, source in members:
+    for fund, share_class, start, end, source, joined in members:
         covering = [a for a in valid if a.agreement is None and (not fund or a.covers(fund, share_class))]
+        if joined is not None:
+            covering = [
+                a for a in covering if a.date >= start or a in joined or a.names_separately(fund, share_class)
+            ]
         anchor = min([start, *(a.date for a in covering)])
         links = [a.date for a in covering if a.what in ("plan", "continuance")]
         dues = tuple(continuance_chain(anchor, links, months, until, end))
@@ -71,6 +87,7 @@ def continuance_chains(inp: CheckInput, book: Rulebook, months: int, until: date
             "the plan",
             dues,
             tuple(evidence[dues]),
+            tuple(group) if group[0][0] else (),
         )
         for dues, group in groups.items()
     ]
