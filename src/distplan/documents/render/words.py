@@ -56,6 +56,22 @@ _SMALL_WORDS = frozenset(
 )
 
 
+_TITLE_CONNECTORS = frozenset({"of", "and", "to", "pursuant", "under", "for", "&"})
+
+
+def reads_in_prose(title: str) -> bool:
+    """Whether a plan title can be named in a sentence and read back whole: its words capitalized
+    (or connectors such as "of", "and"), so a reader can tell where it begins. Others are
+    written in a heading line in their own case."""
+    words = [w.strip(",;:") for w in title.split()]
+    if not words or words[0].lower() in _TITLE_CONNECTORS or words[-1].lower() in _TITLE_CONNECTORS:
+        return False
+    if words[0] in ("The", "This", "That"):
+        return False
+    named = any(w.lower() in ("plan", "agreement") for w in words)
+    return named and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_CONNECTORS for w in words)
+
+
 def upper(text: str) -> str:
     """Headings in capitals, except the rule's own name."""
     return text.upper().replace("12B-1", "12b-1")
@@ -84,6 +100,10 @@ def fill(words: Sequence[str]) -> list[str]:
             lines[-1] = candidate
         else:
             lines.append(word)
+    if len(lines) > 1 and " " not in lines[-1] and " " in lines[-2]:
+        # No word stands alone on the last line ("SCHEDULE" / "A"): a lone letter reads as a mark.
+        head, _, last = lines[-2].rpartition(" ")
+        lines[-2:] = [head, f"{last} {lines[-1]}"]
     return lines
 
 
