@@ -418,8 +418,8 @@ def prepare(root: Path) -> Workspace:
     """Record the AIM amendments and their plan terms, and write a month of NAV (CSV, Parquet)."""
     ledger = root / "template.db"
     db = ["--db", f"sqlite:///{ledger}"]
-    for name in ("amend2-2003-11-03", "amend3-2003-11-20", "amend4-2003-11-24"):
-        _check(execute([*db, "record", str(EXAMPLES / "aim" / f"aim-investor-{name}.txt")], timeout=60))
+    amendments = [EXAMPLES / "aim" / f"aim-investor-{n}.txt" for n in ("amend2-2003-11-03", "amend3-2003-11-20")]
+    _check(execute([*db, "record", *map(str, amendments)], timeout=60))
     terms = ["terms", "set", "--effective", "2003-11-01", "--source", "plan s. 3", "--distribution", "0.25"]
     _check(execute([*db, *terms], timeout=60))
     nav_csv, nav_parquet = root / "nav.csv", root / "nav.parquet"
