@@ -20,8 +20,8 @@ from pathlib import Path, PurePath
 
 import pytest
 import typer
-from aim_inputs import AIM_DIR, run_cli
 
+from aim_inputs import AIM_DIR, run_cli
 from distplan.cli import app, register
 
 OUTPUT_PARAMS = {"out_path", "output"}
@@ -49,14 +49,21 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     terms = ["terms", "set", "--effective", "2003-11-01", "--source", "plan", "--distribution", "0.25"]
     assert run_cli("--db", url, *terms).code == 0
     nav = root / "nav.csv"
-    assert run_cli("--db", url, "sample-data", "--from", "2003-10-30", "--to", "2003-12-01", "--out", str(nav)).code == 0
+    assert (
+        run_cli(
+            "--db", url, "sample-data", "--from", "2003-10-30", "--to", "2003-12-01", "--out", str(nav)
+        ).code
+        == 0
+    )
     instrument = root / "amend2.json"
     instrument.write_text(run_cli("extract", str(doc)).out)
     fund = json.loads(instrument.read_text())["schedule"]["rows"][0]["fund"]
     mapping = root / "map.csv"
     mapping.write_text(f"key,fund,share_class\nXYZ,{fund},Investor\n")
     expenses = root / "expenses.csv"
-    expenses.write_text(f"month,fund,share_class,category,amount\n2003-11,{fund},Investor,compensation_to_underwriters,10.00\n")
+    expenses.write_text(
+        f"month,fund,share_class,category,amount\n2003-11,{fund},Investor,compensation_to_underwriters,10.00\n"
+    )
     carry_in = root / "carry.csv"
     carry_in.write_text(f"fund,share_class,amount\n{fund},Investor,5.00\n")
     governance = AIM_DIR.parent / "governance.yaml"
@@ -68,7 +75,17 @@ def _commands(e: Env) -> dict[str, list[str]]:
     db = ["--db", e.url]
     month = ["--month", "2003-11"]
     payables = [*db, "fees", "payables", "--nav", str(e.nav), *month]
-    accrue = [*db, "fees", "accrue", "--from", "2003-11-03", "--to", "2003-11-10", "--out", str(e.root / "a.csv")]
+    accrue = [
+        *db,
+        "fees",
+        "accrue",
+        "--from",
+        "2003-11-03",
+        "--to",
+        "2003-11-10",
+        "--out",
+        str(e.root / "a.csv"),
+    ]
     true_up = [*db, "fees", "true-up", *month, "--from-known-at", "2", "--to-known-at", "2"]
     window = ["--from", "2003-11-01", "--to", "2004-01-01"]
     return {
@@ -190,7 +207,42 @@ KINDS: dict[str, Maker] = {
 }
 
 
-def _cases() -> Iterator[tuple[str, str, str]]:
+# Cases still failing, reported in /work/notes/fuzz-findings.md to the owner of the code: strict
+# xfail, so a fix shows up as an XPASS and the entry is removed.
+_RULEBOOK = "fuzz-findings.md 5 (compliance): an undecodable rulebook is not named"
+_FEES_CSV = "fuzz-findings.md 6 (fees): an undecodable --map/--expenses/--carry-in is not named"
+OPEN: dict[tuple[str, str], str] = {
+    **{
+        (f"{c} rulebook", k): _RULEBOOK
+        for c in ("check", "calendar", "rules")
+        for k in ("binary", "undecodable")
+    },
+    **{
+        (name, k): _FEES_CSV
+        for name in (
+            "fees accrue mapping",
+            "fees payables mapping",
+            "fees true-up mapping",
+            "fees payables expenses",
+            "fees payables carry_in",
+        )
+        for k in ("binary", "undecodable")
+    },
+    ("db", "missing"): "fuzz-findings.md 9 (ledger, item 13): reading a missing ledger creates it",
+    ("db", "empty"): "fuzz-findings.md 9 (ledger, item 13): an empty file is taken as a new ledger",
+}
+OPEN_OUTPUTS = {
+    "sample-data": "fuzz-findings.md 8 (fees): a full disk under write_table does not name the file",
+    "fees payables": "fuzz-findings.md 8 (fees): a full disk under write_table does not name the file",
+    "fees accrue": "fuzz-findings.md 8 (fees): a full disk under DuckDB's COPY is an internal error",
+}
+
+
+def _xfail(reason: str | None) -> tuple[pytest.MarkDecorator, ...]:
+    return (pytest.mark.xfail(strict=True, reason=reason),) if reason else ()
+
+
+def _cases() -> Iterator[object]:
     names = [
         "extract file",
         "render extracted",
@@ -213,7 +265,7 @@ def _cases() -> Iterator[tuple[str, str, str]]:
     for name in names:
         for suffix in _SUFFIXES.get(name, (".csv",)):
             for kind in KINDS:
-                yield name, suffix, kind
+                yield pytest.param(name, suffix, kind, marks=_xfail(OPEN.get((name, kind))))
 
 
 def _assert_one_line(result: object, named: str) -> None:
@@ -238,6 +290,10 @@ def test_a_bad_input_file_is_one_line_and_exit_2(
 # --- outputs ----------------------------------------------------------------------------------
 
 
+def _output_commands_names() -> list[str]:
+    return ["render", "sample-data", "fees accrue", "fees payables"]
+
+
 def _output_commands(e: Env, out: Path) -> dict[str, list[str]]:
     db = ["--db", e.url]
     return {
@@ -256,7 +312,17 @@ def _output_commands(e: Env, out: Path) -> dict[str, list[str]]:
             "--out",
             str(out),
         ],
-        "fees payables": [*db, "fees", "payables", "--nav", str(e.nav), "--month", "2003-11", "--out", str(out)],
+        "fees payables": [
+            *db,
+            "fees",
+            "payables",
+            "--nav",
+            str(e.nav),
+            "--month",
+            "2003-11",
+            "--out",
+            str(out),
+        ],
     }
 
 
@@ -280,7 +346,9 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs, filled up to the last byte (needs root to mount: skipped otherwise)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs: {done.stderr.decode().strip()}")
     try:
@@ -297,7 +365,9 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-@pytest.mark.parametrize("command", ["render", "sample-data", "fees accrue", "fees payables"])
+@pytest.mark.parametrize(
+    "command", [pytest.param(c, marks=_xfail(OPEN_OUTPUTS.get(c))) for c in _output_commands_names()]
+)
 def test_a_full_disk_is_one_line_and_exit_2(command: str, env: Env, full_disk: Path) -> None:
     out = full_disk / "out.csv"
     result = run_cli(*_output_commands(env, out)[command])

@@ -11,6 +11,7 @@ traceback, reports an internal error (a bug, exit 1), or exits 2 without a `dist
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -72,7 +73,7 @@ def warm_up() -> None:
 
     register([])
     import duckdb  # noqa: F401
-    import pyarrow.csv  # noqa: F401
+    import pyarrow.csv
     import pyarrow.parquet  # noqa: F401
     import sqlalchemy.dialects.sqlite  # noqa: F401
 
@@ -81,8 +82,12 @@ def _child(argv: Sequence[str], out_fd: int, err_fd: int) -> None:
     os.dup2(out_fd, 1)
     os.dup2(err_fd, 2)
     sys.stdin = io.TextIOWrapper(io.FileIO(os.open(os.devnull, os.O_RDONLY)), encoding="utf-8")
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace")
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace")
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace"
+    )
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace"
+    )
     status = 99
     try:
         from distplan.cli import run
@@ -95,10 +100,8 @@ def _child(argv: Sequence[str], out_fd: int, err_fd: int) -> None:
         status = 98
     finally:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(Exception):
                 stream.flush()
-            except Exception:
-                pass
         os._exit(status)
 
 
@@ -227,7 +230,13 @@ def surrogates(rng: random.Random, data: bytes) -> bytes:
 def pathological_lines(rng: random.Random, data: bytes) -> bytes:
     """The shapes that once made the extractor's regexes backtrack for ever (item 16)."""
     piece = rng.choice(
-        [b"-" * 60 + b" text", b"INVESCO Dynamics Fund" + b"*" * 32, b"=" * 5000, b" " * 3000 + b"x", b"(" * 2000]
+        [
+            b"-" * 60 + b" text",
+            b"INVESCO Dynamics Fund" + b"*" * 32,
+            b"=" * 5000,
+            b" " * 3000 + b"x",
+            b"(" * 2000,
+        ]
     )
     lines = data.splitlines(keepends=True) or [b""]
     i = rng.randrange(len(lines))
@@ -418,13 +427,17 @@ def prepare(root: Path) -> Workspace:
     """Record the AIM amendments and their plan terms, and write a month of NAV (CSV, Parquet)."""
     ledger = root / "template.db"
     db = ["--db", f"sqlite:///{ledger}"]
-    amendments = [EXAMPLES / "aim" / f"aim-investor-{n}.txt" for n in ("amend2-2003-11-03", "amend3-2003-11-20")]
+    amendments = [
+        EXAMPLES / "aim" / f"aim-investor-{n}.txt" for n in ("amend2-2003-11-03", "amend3-2003-11-20")
+    ]
     _check(execute([*db, "record", *map(str, amendments)], timeout=60))
     terms = ["terms", "set", "--effective", "2003-11-01", "--source", "plan s. 3", "--distribution", "0.25"]
     _check(execute([*db, *terms], timeout=60))
     nav_csv, nav_parquet = root / "nav.csv", root / "nav.parquet"
     for out in (nav_csv, nav_parquet):
-        _check(execute([*db, "sample-data", "--from", "2003-10-30", "--to", "2003-12-01", "--out", str(out)], 60))
+        _check(
+            execute([*db, "sample-data", "--from", "2003-10-30", "--to", "2003-12-01", "--out", str(out)], 60)
+        )
     return Workspace(root, ledger, nav_csv, nav_parquet)
 
 
@@ -448,7 +461,11 @@ def _governance_seeds() -> list[Seed]:
     text = (EXAMPLES / "governance.yaml").read_bytes()
     minimal = b"version: 1\nplan:\n  ref: Investor\nmeetings: []\n"
     as_json = json.dumps(yaml.safe_load(text), default=str, indent=1).encode()
-    return [Seed("governance", ".yaml", text), Seed("minimal", ".yml", minimal), Seed("json", ".json", as_json)]
+    return [
+        Seed("governance", ".yaml", text),
+        Seed("minimal", ".yml", minimal),
+        Seed("json", ".json", as_json),
+    ]
 
 
 def targets(ws: Workspace) -> list[Target]:
@@ -464,9 +481,16 @@ def targets(ws: Workspace) -> list[Target]:
         return ["--db", f"sqlite:///{ledger}", "fees", "payables", "--nav", str(path), "--month", MONTH]
 
     return [
-        Target("extract", documents, [*TEXT_MUTATORS, grow], lambda p, _: ["extract", str(p)], needs_ledger=False),
+        Target(
+            "extract", documents, [*TEXT_MUTATORS, grow], lambda p, _: ["extract", str(p)], needs_ledger=False
+        ),
         Target("record documents", documents, TEXT_MUTATORS, record),
-        Target("record instrument JSON", _instrument_seeds(), [*TEXT_MUTATORS, json_structure, deep_nesting], record),
+        Target(
+            "record instrument JSON",
+            _instrument_seeds(),
+            [*TEXT_MUTATORS, json_structure, deep_nesting],
+            record,
+        ),
         Target(
             "record governance YAML",
             _governance_seeds(),
@@ -481,7 +505,19 @@ def targets(ws: Workspace) -> list[Target]:
 
 # NAV values a spreadsheet or a broken feed may hold.
 _NAV_VALUES: dict[str, list[object]] = {
-    "net_assets": [float("nan"), float("inf"), -1.0, 0.0, 1e300, 1e-300, None, 10**30, "12,345.67", "$100", "1e5"],
+    "net_assets": [
+        float("nan"),
+        float("inf"),
+        -1.0,
+        0.0,
+        1e300,
+        1e-300,
+        None,
+        10**30,
+        "12,345.67",
+        "$100",
+        "1e5",
+    ],
     "date": ["0001-01-01", "9999-12-31", None, "2003-13-45", "11/03/2003", "２００３-１１-０３"],
     "fund": [None, "", "investor class", "\u202eFund", "[/b]", "x" * 5000, "INVESCO Dynamics Fund\x00"],
     "share_class": [None, "", "Investor Class", "INVESTOR", "Ｉｎｖｅｓｔｏｒ"],
