@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from distplan.errors import InputError
 from distplan.fees import nyse_closed
-from distplan.fees.expressions import CENTS_M, SIG_K, SIG_K2
+from distplan.fees.expressions import CENTS_M
 from distplan.periods import Period, days_in_year, month_period, nyse_sessions
 
 Granularity = Literal["month", "day"]
@@ -158,7 +158,7 @@ class Calendar:
                 cols["k"].append(k)
                 # k from the first session of the month as clipped to the range (= m_k_lo).
                 k_rel = k - self.idx_le(max(date(lo.year, lo.month, 1), self.start))
-                cols["sig"].append(1 + k_rel * SIG_K + k_rel * k_rel * SIG_K2)
+                cols["sig"].append(1 << k_rel)  # completeness evidence (expressions.checked)
                 cols["seg_start"].append(self.ordinal(lo))
                 cols["seg_end"].append(self.ordinal(cut))
                 cols["day"].append(lo)

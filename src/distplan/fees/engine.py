@@ -6,6 +6,7 @@ everything computed is an Ibis expression in `expressions.py`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,23 +29,30 @@ class Engine:
         self.name = name
         self.con = con
         self.session = session
+        self._links: Path | None = None  # see read_parquet
 
     @classmethod
     def duckdb(cls, *, threads: int | None = None, memory_limit: str | None = None) -> Engine:
         """An embedded DuckDB. Its buffer pool is capped (default 2GB, or
         $DISTPLAN_DUCKDB_MEMORY) so a run's memory does not grow with the input: DuckDB's
-        default is 80% of RAM, used as cache; beyond the cap it spills to a temp directory."""
-        con = ibis.duckdb.connect()
-        # Insertion order is not needed (we sort where it matters); dropping it lets DuckDB stream.
-        con.raw_sql("SET preserve_insertion_order = false")
-        if threads:
-            con.raw_sql(f"SET threads = {int(threads)}")
+        default is 80% of RAM, used as cache; beyond the cap it spills to a temp directory.
+        Settings go in as connection configuration, values never pasted into SQL ($TMPDIR and
+        $DISTPLAN_DUCKDB_MEMORY are the user's environment)."""
         limit = memory_limit or os.environ.get("DISTPLAN_DUCKDB_MEMORY") or "2GB"
-        if not limit.replace(".", "").isalnum():
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit.strip(), re.IGNORECASE):
             raise InputError(f"DuckDB memory limit {limit!r}: expected a size such as 2GB")
-        con.raw_sql(f"SET memory_limit = '{limit}'")
-        spill = Path(tempfile.gettempdir()) / "distplan-duckdb"
-        con.raw_sql(f"SET temp_directory = '{spill}'")
+        config: dict[str, object] = {
+            # Insertion order is not needed (we sort where it matters); dropping it lets DuckDB stream.
+            "preserve_insertion_order": False,
+            "memory_limit": limit.strip(),
+            "temp_directory": str(Path(tempfile.gettempdir()) / "distplan-duckdb"),
+        }
+        if threads:
+            config["threads"] = int(threads)
+        try:
+            con = ibis.duckdb.connect(**config)
+        except Exception as exc:  # duckdb rejects a setting: bad environment, one line
+            raise InputError(f"DuckDB: {str(exc).splitlines()[0]}") from None
         return cls("duckdb", con)
 
     @classmethod
@@ -80,12 +88,26 @@ class Engine:
     def close(self) -> None:
         if self.name == "duckdb":
             self.con.disconnect()
+        if self._links is not None:
+            shutil.rmtree(self._links, ignore_errors=True)
+            self._links = None
         # A Spark session is shared by the process (getOrCreate); whoever started it stops it.
 
     # --- input ---------------------------------------------------------------------------
 
     def read_parquet(self, path: Path) -> Table:
-        return self.con.read_parquet(str(path))
+        """Exactly the file `path`: both engines expand globs (`*`, `?`, `[ab]`, `{a,b}`) in the
+        paths they are given, so they are given a fixed name, a link to the file in a private
+        temporary folder (removed by `close`), never the user's name."""
+        if self._links is None:
+            self._links = Path(tempfile.mkdtemp(prefix="distplan-nav-"))
+        if any(c in str(self._links) for c in _GLOB):
+            raise InputError(
+                f"the temporary folder {self._links} has a glob character in its name (set TMPDIR)"
+            )
+        link = self._links / f"nav{len(list(self._links.iterdir()))}.parquet"
+        link.symlink_to(path.resolve())
+        return self.con.read_parquet(str(link))
 
     # --- output --------------------------------------------------------------------------
 
@@ -132,6 +154,9 @@ class Engine:
             parts[0].replace(target)
         finally:
             shutil.rmtree(outdir, ignore_errors=True)
+
+
+_GLOB = frozenset("*?[]{}\\")
 
 
 def _format(path: Path) -> str:

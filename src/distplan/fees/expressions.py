@@ -98,10 +98,8 @@ def from_units(units: Value, scale: int) -> Value:
     return (units.cast(target) * factor).cast(target)
 
 
-# The completeness evidence of a NAV row is one int64: 1 + k*2**16 + k**2*2**36, k = its session's
-# index from the month's first (see `checked`). Its sum per period-month packs the row count
-# (bits 0-15), the sum of k (16-35) and the sum of k**2 (36-62); k <= 23 keeps the fields apart.
-SIG_K, SIG_K2 = 1 << 16, 1 << 36
+# The completeness evidence of a NAV row is `sig` = 2**k, k = its session's index from the
+# month's first (k <= 23, see `checked`), summed per period-month beside the row count.
 
 
 def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
@@ -179,6 +177,7 @@ def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
     metrics: dict[str, Value] = {
         "days": _i(r.w.sum()),
         "sig": _i(r.sig.sum()),
+        "n_rows": _i(r.count()),
     }
     if mode != "exact":
         metrics["sna_c"] = _i((r.a * r.w).sum())
@@ -199,8 +198,10 @@ def checked(pm: Table, cov: Table, months: Table) -> Table:
     """Mark each (period, month) whose NAV rows are not exactly one per required session.
 
     Required are the sessions k in [lo, hi] whose runs overlap the covered days: one row each.
-    Equal count, sum and sum of squares of k (packed in `sig`) leave no room for duplicates
-    hiding gaps short of three of each in a rare arrangement; the covered days must add up too.
+    The proof is exact: the rows' sum of 2**k must be 2**lo + ... + 2**hi and their count
+    hi - lo + 1. A sum of powers of two has at least as many terms as its binary digits, and
+    exactly as many only when no power repeats (two equal powers could merge into one), so
+    that count and sum admit no duplicate, hence no gap. The covered days must add up too.
     """
     j1 = pm.join(cov, pm.period_id == cov.period_id)
     j = j1.join(months, j1.month_id == months.month_id)
@@ -208,9 +209,9 @@ def checked(pm: Table, cov: Table, months: Table) -> Table:
     hi = ibis.least(j.p_k_hi, j.m_k_hi) - j.m_k_lo
     exp_days = ibis.least(j.p_end, j.m_end) - ibis.greatest(j.p_start, j.m_start)
     n = hi - lo + 1
-    k1 = _i(((lo + hi) * n) / 2)  # exact: the product is even and small
-    k2 = _i((hi * (hi + 1) * (hi * 2 + 1) - (lo - 1) * lo * (lo * 2 - 1)) / 6)
-    ok = (j.sig == n + k1 * SIG_K + k2 * SIG_K2) & (j.days == exp_days)
+    two = ibis.literal(2, type=INT)
+    mask = _i(two ** (hi + 1)) - _i(two**lo)  # powers of two below 2**24: exact in a double
+    ok = (j.n_rows == n) & (j.sig == mask) & (j.days == exp_days)
     return j.mutate(bad=_i(~ok))
 
 

@@ -1,10 +1,11 @@
 """Net-asset input: a Parquet or CSV file (or an Arrow table) with columns
 `fund, share_class, date, net_assets`, brought into the engine with fixed types.
 
-Parquet is scanned by the engine itself (streamed, with the date filter pushed down). CSV is
-parsed by pyarrow with `net_assets` read straight into a decimal, never through a float, and
-then held in memory: convert large CSV files to Parquet. A floating-point `net_assets` column
-(as pandas writes by default) is rounded to the cent, with a warning.
+Parquet is scanned by the engine itself (streamed, with the date filter pushed down), from
+exactly the file named (never a glob). CSV is read by `navcsv` (spreadsheet forms, exactly, or
+refused naming the line) and then held in memory: convert large CSV files to Parquet. A
+floating-point `net_assets` column (as pandas writes by default) is rounded to the cent, with a
+warning. `columns` (`--columns fund=...,date=...`) names other column names for the fields.
 
 An optional mapping file (`key,fund,share_class`) lets the NAV file key rows by ticker or CUSIP:
 a NAV row whose `fund` equals a key (case-insensitive) is read as that fund and class.
@@ -13,7 +14,7 @@ a NAV row whose `fund` equals a key (case-insensitive) is read as that fund and 
 from __future__ import annotations
 
 import csv
-import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +24,12 @@ import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from ibis.expr.types import Table
 
 from distplan.errors import InputError
 from distplan.fees.engine import Engine
+from distplan.fees.navcsv import read_nav_csv
 from distplan.model import Diagnostic
 
 NavSource: TypeAlias = str | Path | pa.Table
@@ -122,37 +123,13 @@ def describe(source: NavSource) -> str:
     return "<arrow table>" if isinstance(source, pa.Table) else str(source)
 
 
-def _read_csv(path: Path) -> pa.Table:
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            header = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    header = [h.strip() for h in header]
-    types: dict[str, pa.DataType] = {"fund": pa.string(), "share_class": pa.string()}
-    if "net_assets" in header:
-        types["net_assets"] = pa.decimal128(38, 10)
-    if "date" in header:
-        types["date"] = pa.date32()
-    try:
-        return pacsv.read_csv(
-            path,
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        # pyarrow numbers the column ("In CSV column #3: ..."); name it instead.
-        message = str(exc).splitlines()[0]
-        found = re.match(r"In CSV column #(\d+): (.*)", message)
-        if found and int(found.group(1)) < len(header):
-            message = f"column {header[int(found.group(1))]}: {found.group(2)}"
-        raise InputError(f"{path}: {message}") from None
-
-
-def open_nav(engine: Engine, source: NavSource) -> Nav:
+def open_nav(engine: Engine, source: NavSource, columns: Mapping[str, str] | None = None) -> Nav:
+    """The NAV input as an engine table; `columns` names the file's columns for the fields
+    (`--columns fund=...,date=...`)."""
     where = describe(source)
     stats: Stats | None = None
     if isinstance(source, pa.Table):
-        raw = ibis.memtable(source)
+        raw = ibis.memtable(_renamed(source, columns, where))
         stats = arrow_stats(source)
     else:
         path = Path(source)
@@ -164,14 +141,34 @@ def open_nav(engine: Engine, source: NavSource) -> Nav:
                 raw = engine.read_parquet(path)
             except Exception as exc:  # the engines raise their own error types
                 raise InputError(f"{path}: not a readable Parquet file: {str(exc).splitlines()[0]}") from None
-            stats = parquet_stats(path)
+            if columns:
+                raw = raw.rename(
+                    {field: name for field, name in _checked(columns, raw.columns, where).items()}
+                )
+            stats = parquet_stats(path) if not columns else None
         elif suffix == ".csv":
-            data = _read_csv(path)
+            data = read_nav_csv(path, columns)
             raw = ibis.memtable(data)
             stats = arrow_stats(data)
         else:
             raise InputError(f"{path}: net assets must be a .csv or .parquet file")
     return replace(standardize(raw, where), stats=stats)
+
+
+def _checked(columns: Mapping[str, str], have: Sequence[str], where: str) -> dict[str, str]:
+    for name in columns.values():
+        if name not in have:
+            raise InputError(
+                f"{where}: --columns names {name!r}, which is not a column (it has {', '.join(have)})"
+            )
+    return dict(columns)
+
+
+def _renamed(table: pa.Table, columns: Mapping[str, str] | None, where: str) -> pa.Table:
+    if not columns:
+        return table
+    back = {name: field for field, name in _checked(columns, table.column_names, where).items()}
+    return table.rename_columns([back.get(c, c) for c in table.column_names])
 
 
 def standardize(raw: Table, where: str) -> Nav:

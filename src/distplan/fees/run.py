@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -78,6 +78,8 @@ class FeeOptions:
     carry_missing: bool = False
     due_days: int = 10
     mapping: Path | None = None
+    # The NAV file's column for each field, when not named fund, share_class, date, net_assets.
+    columns: Mapping[str, str] | None = None
     # Use the decimal arithmetic even when the integer (cents) mode would do: same results,
     # slower; the tests run both.
     force_exact: bool = False
@@ -123,7 +125,7 @@ class _Run:
         self.cov: ResolvedCoverage = resolve(coverage, start, end)
         self.warnings: list[Diagnostic] = list(self.cov.warnings)
         self.progress("reading net assets")
-        self.nav: Nav = open_nav(engine, nav)
+        self.nav: Nav = open_nav(engine, nav, options.columns)
         self.warnings.extend(self.nav.warnings)
         self.where = self.nav.where
         self.carried: pa.Table | None = None
@@ -464,17 +466,21 @@ class _Run:
         ).to_pylist()
         sessions = set(self.cal.sessions)
         present: dict[int, dict[date, Decimal]] = {fc: {} for fc in bad_fc}
-        dups: list[str] = []
+        seen: dict[tuple[int, date], list[Decimal]] = {}
         names = self._labels()
         for row in rows:
             fc, day = row["fc_id"], row["strike"]
             if day not in sessions:
                 continue
-            if day in present[fc]:
-                dups.append(f"{names[fc]} {day}")
+            seen.setdefault((fc, day), []).append(row["na"])
             present[fc][day] = row["na"]
+        dups = sorted(
+            f"{names[fc]} {day}: {len(values)} rows (net assets {', '.join(_money(v) for v in sorted(values))})"
+            for (fc, day), values in seen.items()
+            if len(values) > 1
+        )
         if dups:
-            raise InputError(f"{self.where}: duplicate NAV rows: {_listing(sorted(set(dups)))}")
+            raise InputError(f"{self.where}: duplicate NAV rows: {_listing(dups)}")
         missing: dict[int, list[date]] = {}
         for p in self.cov.periods:
             if p.fc_id in bad_fc:
@@ -591,6 +597,10 @@ def _rate_units(rate: Decimal) -> int:
     """A rate in 1e-4 percent for the cents mode (0 when it does not fit: exact mode then)."""
     units = rate * ex.RATE_UNITS
     return int(units) if units == units.to_integral_value() else 0
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01"))) if value == value.quantize(Decimal("0.01")) else str(value)
 
 
 def _dates(days: Sequence[date]) -> str:
