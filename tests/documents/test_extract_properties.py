@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +82,57 @@ def test_cli_on_mutated_documents_gives_json_or_exit_2(tmp_path_factory, text: s
         json.loads(done.stdout)
     else:
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+# --- bounded time (issue 8 item 16) --------------------------------------------------------
+
+
+def _cpu_seconds(text: str) -> float:
+    start = time.process_time()  # CPU time: what extraction costs, not how loaded the machine is
+    extract_text(text, path="big.txt")
+    return time.process_time() - start
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "-" * 60 + " Acme Growth Fund",  # a rule followed by text
+        "Acme Growth Fund" + "*" * 32 + " x",  # a name followed by many footnote stars
+        "Acme Growth Fund (1)(2)(3)" + " *" * 40 + " 0.25%",
+        "=" * 500 + "x",
+        "|" + "Fund " * 60,
+    ],
+)
+def test_pathological_lines_take_linear_time(line: str) -> None:
+    assert _cpu_seconds((line + "\n") * 2000) < 2.0
+
+
+def test_a_megabyte_of_corpus_text_extracts_in_linear_time() -> None:
+    text = "\n".join(TEXTS)
+    one_mb = (text * (1_000_000 // len(text) + 1))[:1_000_000]
+    assert _cpu_seconds(one_mb) < 2.0
+    # Linear: a quarter of the text costs about a quarter of the time (generous bound).
+    assert _cpu_seconds(one_mb[:250_000]) < 0.9
+
+
+# --- HTML that is not all elements (issue 8 item 17) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "<!-- a comment -->",
+        "<![CDATA[ raw text ]]>",
+        "<?xml-stylesheet href='x'?>",
+        "<?php echo 1; ?>",
+    ],
+)
+def test_html_comments_cdata_and_processing_instructions(noise: str) -> None:
+    html = (
+        f"<html><body>{noise}<p>Schedule A{noise}</p>{noise}<table>{noise}"
+        f"<tr><td>Fund{noise}</td><td>Rate</td></tr>"
+        f"<tr><td>Acme Growth{noise} Fund</td><td>0.25%{noise}</td></tr></table>{noise}</body></html>"
+    )
+    inst = extract_text(html, path="noisy.htm", html=True)
+    assert inst.schedule is not None
+    assert [(r.fund, r.total_rate) for r in inst.schedule.rows] == [("Acme Growth Fund", Decimal("0.25"))]

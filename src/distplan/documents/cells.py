@@ -27,6 +27,10 @@ from distplan.documents.names import (
     words,
 )
 
+_LEAD_RATE = re.compile(r"^\s*(\d{0,2}\.\d+|\d{1,2})\s*%")
+_NUMBER_PCT = re.compile(r"^\s*[\d.]+\s*%")
+_WORD3 = re.compile(r"[A-Za-z]{3,}")
+_JOINERS = re.compile(r"\b(and|or|through|to)\b")
 _CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
 _LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
 
@@ -74,7 +78,7 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
     if V.PCT_ONLY.match(bare):
         t.kind = "pct"
         return t
-    lead_rate = re.match(r"^\s*(\d{0,2}\.\d+|\d{1,2})\s*%", bare)
+    lead_rate = _LEAD_RATE.match(bare)
     if lead_rate and len(bare) < 160:
         t.kind, t.rate = "rate", V.rate_value(lead_rate.group(1))
         t.classes = tuple(V.find_classes(bare))
@@ -92,7 +96,7 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
         return t
     rate = V.parse_rate_cell(bare)
     if rate is not None and (
-        V.RATE_CELL.match(bare) or re.match(r"^\s*[\d.]+\s*%", bare) or "basis point" in bare.lower()
+        V.RATE_CELL.match(bare) or _NUMBER_PCT.match(bare) or "basis point" in bare.lower()
     ):
         t.kind, t.rate = "rate", rate
         t.classes = tuple(V.find_classes(bare))
@@ -100,7 +104,7 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
     dates = V.find_dates(bare)
     if dates:
         rest = V.ANY_DATE.sub(" ", bare)
-        if not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(and|or|through|to)\b", " ", rest)):
+        if not _WORD3.search(_JOINERS.sub(" ", rest)):
             t.kind, t.day = "date", dates[0][0]
         else:
             t.kind = "other"

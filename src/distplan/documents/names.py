@@ -46,22 +46,37 @@ ORG_WORD = re.compile(
     re.I,
 )
 LIST_NO = re.compile(r"^\(?\d{1,3}[.)]\s+")
-FOOTNOTE = re.compile(r"(?:\s*[*†‡]+|\s*\(\d{1,2}\)|\s*\[\d{1,2}\])+$")
+# One trailing footnote marker: "*", "†", "(1)", "[2]" (stripped repeatedly, never by a nested quantifier).
+_MARK = re.compile(r"(?:[*†‡]|\(\d{1,2}\)|\[\d{1,2}\])\s*$")
 QUOTES = "\"“”'‘’"
+
+
+def strip_markers(text: str) -> str:
+    """Drop trailing footnote markers ("Fund**", "Fund (1)"), in time linear in the text."""
+    text = text.rstrip()
+    while True:
+        bare = text.rstrip("*†‡ \t")
+        m = _MARK.search(bare, max(0, len(bare) - 8))
+        if m is None:
+            return bare
+        text = bare[: m.start()].rstrip()
 
 
 def clean_name(text: str) -> str:
     text = text.strip().strip(QUOTES).strip()
     text = LIST_NO.sub("", text)
-    text = FOOTNOTE.sub("", text)
+    text = strip_markers(text)
     text = text.strip().strip(QUOTES).rstrip(":;,").strip()
     return text
 
 
 def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
+    return upper + lower >= 3 and upper >= 0.9 * (upper + lower)
+
+
+_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text)
+    return _WORDS.findall(text)

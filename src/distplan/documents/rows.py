@@ -73,8 +73,9 @@ _VALUE_KINDS = ("rate", "none", "date")
 
 
 def _next_meaningful(toks: list[Tok], i: int) -> Tok | None:
-    for t in toks[i + 1 :]:
-        if t.kind not in ("pct",) and t.text:
+    for j in range(i + 1, len(toks)):  # by index: a slice would copy the rest (quadratic)
+        t = toks[j]
+        if t.kind != "pct" and t.text:
             return t
     return None
 

@@ -43,6 +43,9 @@ def html_lines(text: str, path: str) -> list[Line]:
         raise InputError(f"{path}: not parseable as HTML ({exc})") from None
     for bad in root.xpath("//script|//style|//head"):
         bad.drop_tree()
+    # Comments, CDATA (parsed as comments) and processing instructions carry no content, and lxml's
+    # element API refuses them: remove them, keeping the text that follows each.
+    lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction, with_tail=False)
     out: list[Line] = []
 
     def text_of(el: lxml.html.HtmlElement) -> str:
