@@ -92,7 +92,7 @@ def test_errors_speak_about_the_data(empty: Workspace) -> None:
     with pytest.raises(NotFound, match="no plans yet"):
         empty.schedule(None, date(2003, 11, 21))
     empty.record(_uploads()[:1], recorded_at=AT, recorded_by="carol")
-    with pytest.raises(NotFound, match="no plan with that id"):
+    with pytest.raises(NotFound, match="plan 7: no such plan"):
         empty.schedule(7, date(2003, 11, 21))
     with pytest.raises(NotFound):
         empty.timeline(None, "No Such Fund")

@@ -8,7 +8,7 @@ write names the user who made it (`recorded_by`, kept on the entry).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -113,12 +113,15 @@ def record(
     recorded_by: str,
     plan_ref: str | None,
     force: bool,
+    resolve: Callable[[str | None], Plan],
 ) -> RecordOutcome:
     governance = [u for u in uploads if is_governance(u)]
     instruments = [pending(u) for u in uploads if u not in governance]  # all read before any write
     outcome = RecordOutcome()
     if governance:
-        outcome.governance.extend(_record_governance(ledger, governance, plan_ref, recorded_at, recorded_by))
+        outcome.governance.extend(
+            _record_governance(ledger, governance, plan_ref, recorded_at, recorded_by, resolve)
+        )
     if instruments:
         _record_instruments(ledger, instruments, outcome, recorded_at, recorded_by, force)
     return outcome
@@ -198,7 +201,12 @@ def _retroactive_over(entries: list[Entry], entry: Entry) -> Entry | None:
 
 
 def _record_governance(
-    ledger: Ledger, uploads: list[Upload], plan_ref: str | None, at: datetime, user: str
+    ledger: Ledger,
+    uploads: list[Upload],
+    plan_ref: str | None,
+    at: datetime,
+    user: str,
+    resolve: Callable[[str | None], Plan],
 ) -> list[dict[str, Any]]:
     from distplan.compliance.loader import parse_governance, read_governance_text
     from distplan.compliance.sources import record_governance
@@ -210,7 +218,7 @@ def _record_governance(
     done = []
     with _as(ledger, user):
         for upload, facts in loaded:
-            target = ledger.resolve_plan(plan_ref or (facts.plan.ref if facts.plan else None))
+            target = resolve(plan_ref or (facts.plan.ref if facts.plan else None))
             entry = record_governance(ledger, target, facts, upload.text, path=upload.name, recorded_at=at)
             done.append(
                 {"path": upload.name, "plan": target.to_json(), "entry": entry.to_json() if entry else None}

@@ -21,7 +21,7 @@ from typing import Any
 
 from distplan import history as H
 from distplan.app import checks, money, recording
-from distplan.app.errors import Invalid, NotFound, classify
+from distplan.app.errors import Conflict, Invalid, NotFound, classify
 from distplan.app.results import (
     CoverageView,
     DiffView,
@@ -37,7 +37,7 @@ from distplan.app.values import KnownAt
 from distplan.errors import InputError
 from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, ChainReport, Entry, Ledger, Plan
 from distplan.ledger.engine import display_url
-from distplan.model import Instrument, instrument_from_json
+from distplan.model import Instrument, fold_name, instrument_from_json
 
 PlanRef = str | int | None
 
@@ -86,14 +86,38 @@ class Workspace:
     def plan(self, ref: PlanRef) -> Plan:
         """A plan by id or a unique part of its name; None when the ledger has one plan."""
         with self._call():
-            return self.ledger.resolve_plan(None if ref is None else str(ref))
+            return self._plan(ref)
+
+    def _plan(self, ref: PlanRef) -> Plan:
+        plans = self.ledger.plans()
+        if not plans:
+            raise NotFound("the ledger has no plans yet: record an instrument first", "plan")
+        text = "" if ref is None else str(ref).strip()
+        if not text:
+            if len(plans) == 1:
+                return plans[0]
+            names = "; ".join(f"{p.id}: {p.label}" for p in plans)
+            raise Conflict(f"the ledger has {len(plans)} plans; say which ({names})", "plan")
+        if text.isdigit():
+            for plan in plans:
+                if plan.id == int(text):
+                    return plan
+            raise NotFound(f"plan {text}: no such plan", "plan")
+        needle = fold_name(text)
+        hits = [p for p in plans if needle in fold_name(p.label) or needle in p.key]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise NotFound(f"plan {text!r}: no plan's name contains it", "plan")
+        names = "; ".join(f"{p.id}: {p.label}" for p in hits)
+        raise Conflict(f"plan {text!r}: matches {len(hits)} plans ({names}); give an id", "plan")
 
     def head_seq(self) -> int:
         with self._call():
             return self.ledger.head_seq()
 
     def _read(self, ref: PlanRef, known_at: KnownAt) -> tuple[list[Entry], Plan]:
-        plan = self.ledger.resolve_plan(None if ref is None else str(ref))
+        plan = self._plan(ref)
         return self.ledger.entries(known_at=known_at), plan
 
     def entry(self, seq: int) -> Entry:
@@ -201,6 +225,7 @@ class Workspace:
                 recorded_by=recorded_by,
                 plan_ref=None if plan_ref is None else str(plan_ref),
                 force=force,
+                resolve=self._plan,
             )
 
     def record_reviewed(
@@ -239,7 +264,7 @@ class Workspace:
         recorded_by: str,
     ) -> tuple[Entry, Plan, list[str]]:
         with self._call():
-            plan = self.ledger.resolve_plan(None if ref is None else str(ref))
+            plan = self._plan(ref)
             return recording.set_terms(
                 self.ledger,
                 plan,

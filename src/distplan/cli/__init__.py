@@ -17,7 +17,7 @@ from distplan.cli.app import app
 from distplan.cli.output import error_line
 from distplan.errors import DEBUG_ENV, describe_failure, exit_status
 
-_MODULES = ("documents", "render", "ledger", "fees", "compliance")
+_MODULES = ("documents", "render", "ledger", "fees", "compliance", "serve", "users")
 _COMMAND_MODULE = {
     "extract": "documents",
     "render": "render",
@@ -36,6 +36,8 @@ _COMMAND_MODULE = {
     "history": "ledger",
     "void": "ledger",
     "verify": "ledger",
+    "serve": "serve",
+    "users": "users",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--db",)
 
