@@ -33,7 +33,7 @@ from distplan.app.results import (
     TimelineView,
 )
 from distplan.app.users import Users
-from distplan.app.values import KnownAt
+from distplan.app.values import KnownAt, known_at_json
 from distplan.errors import InputError
 from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, ChainReport, Entry, Ledger, Plan
 from distplan.ledger.engine import display_url
@@ -160,7 +160,8 @@ class Workspace:
     def schedule(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> ScheduleView:
         with self._call():
             entries, plan = self._read(ref, known_at)
-            return ScheduleView(plan, as_of, known_at, H.plan_state(entries, plan, as_of))
+            state = H.plan_state(entries, plan, as_of, known_at=known_at_json(known_at))
+            return ScheduleView(plan, as_of, known_at, state)
 
     def diff(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> DiffView:
         with self._call():
