@@ -31,6 +31,7 @@ _LEAD_RATE = re.compile(r"^\s*(\d{0,2}\.\d+|\d{1,2})\s*%")
 _NUMBER_PCT = re.compile(r"^\s*[\d.]+\s*%")
 _WORD3 = re.compile(r"[A-Za-z]{3,}")
 _JOINERS = re.compile(r"\b(and|or|through|to)\b")
+_PAREN_TAIL = re.compile(r"\([^()]{3,}\)\s*[*†‡]?\s*$")
 _CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
 _LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
 
@@ -83,6 +84,14 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
         t.kind, t.rate = "rate", V.rate_value(lead_rate.group(1))
         t.classes = tuple(V.find_classes(bare))
         return t
+    paren = _PAREN_TAIL.search(bare)
+    if paren and paren.start() > 0 and len(bare) < 200:
+        # "Distribution Fee (as a Percentage of Average Daily Net Assets of Class C)": a header
+        # whose note names the class the column is about.
+        fields = header_fields(bare[: paren.start()])
+        if fields:
+            t.kind, t.fields, t.classes = "header", fields, tuple(V.find_classes(bare))
+            return t
     if is_sentence(bare):
         t.kind = "prose"
         t.classes = tuple(V.find_classes(bare))

@@ -19,8 +19,8 @@ from distplan.documents.layout import Document, parse_bytes, read_document
 from distplan.documents.meta import read_meta
 from distplan.documents.operations import restated_section, schedule_operations
 from distplan.documents.prose import prose_rows
-from distplan.documents.rows import parse_schedule
-from distplan.model import Diagnostic, Instrument, Level, PlanRef, Schedule, ScheduleRow, Source
+from distplan.documents.rows import merge_rows, parse_schedule
+from distplan.model import Diagnostic, Instrument, Level, PlanRef, Schedule, Source
 
 
 def extract_path(path: Path | str) -> Instrument:
@@ -43,18 +43,7 @@ def extract_document(doc: Document) -> Instrument:
         diags.append(Diagnostic("warning", "no effective date found", None))
 
     scope = context.class_scope(meta.plan_classes, parsed.classes_seen, parsed.prose_classes)
-    rows: list[ScheduleRow] = []
-    seen: set[tuple[str, str, str | None, str]] = set()
-    for r in parsed.rows:
-        row = r.to_row(scope)
-        key = (*row.key, str(row.total_rate), str(row.effective_date))
-        if key in seen:
-            diags.append(
-                Diagnostic("info", f"{row.fund}: listed again (duplicate schedule), kept once", r.first)
-            )
-            continue
-        seen.add(key)
-        rows.append(row)
+    rows = merge_rows([r.to_row(scope) for r in parsed.rows], diags)
 
     stated = context.prose_rate(parsed.prose_rates)
     if rows and all(r.total_rate is None for r in rows) and stated is not None:

@@ -99,6 +99,9 @@ HEADER_WORDS = frozenset(
         "cusip",
         "new",
         "level",
+        "combined",
+        "limitation",
+        "amount",
     ]
 )
 _FEE_DIST = re.compile(r"\b(asset[- ]based|sales\s+charge|sales|charge|distribution)\b", re.I)

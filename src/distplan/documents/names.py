@@ -31,7 +31,7 @@ NOT_A_CLASS = frozenset(
     {"fund", "common", "the", "total", "all", "such", "these", "those", "preferred", "trust", "portfolio"}
 )
 FUND_CLASS_SUFFIX = re.compile(
-    r"\s*(?:[-–—]\s*|\(\s*|,\s*)(class\s+[A-Z]{1,3}\d{0,2}|[A-Z][A-Za-z]{0,11}\d?\s+class)(?:\s+shares?)?\s*\)?\s*$",
+    r"\s*(?:[-–—]\s*|\(\s*|,\s*)(class\s+[A-Z]{1,3}\d{0,2}|[A-Z][A-Za-z]{0,11}\d?\s+class)(?:\s+shares?)?\s*\)?(?:\s*\([a-z]{2,12}\))?\s*$",
     re.I,
 )
 CORP_SUFFIX = re.compile(

@@ -4,7 +4,7 @@ row, a class starts a sub-row, values fill the columns the header named in order
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -70,6 +70,7 @@ class Parse:
 
 
 _VALUE_KINDS = ("rate", "none", "date")
+_CLASS_WORD = re.compile(r"^[A-Z][a-z]{2,13}\.?\*?$")  # "Institutional", "Investor" in a class column
 
 
 def _next_meaningful(toks: list[Tok], i: int) -> Tok | None:
@@ -96,7 +97,12 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
 
     def close() -> None:
         nonlocal row
-        if row is not None and row.class_fees:
+        if row is not None and row.covered:
+            # A coverage matrix: the classes marked are covered; a dash means "not offered".
+            for cls in row.covered:
+                out.rows.append(_Row(row.fund, row.registrant, cls, row.first, row.last, dict(row.fees)))
+            out.last_line = row.last
+        elif row is not None and row.class_fees:
             for cls, value in row.class_fees.items():
                 out.rows.append(
                     _Row(
@@ -109,10 +115,6 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                         row.effective,
                     )
                 )
-            out.last_line = row.last
-        elif row is not None and row.covered:
-            for cls in row.covered:
-                out.rows.append(_Row(row.fund, row.registrant, cls, row.first, row.last, dict(row.fees)))
             out.last_line = row.last
         elif row is not None:
             row.share_class = row.share_class or row.section_class
@@ -204,6 +206,10 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     out.classes_seen.append(c)
             last_kind = t.kind
             continue
+        nxt = _next_meaningful(toks, i)
+        if t.kind == "registrant" and class_col and nxt is not None and nxt.kind in ("class", "code"):
+            t.kind = "fund"  # a single-series company with its own classes: its own registrant
+            registrant = t.text
         if t.kind == "registrant":
             close()
             if t.text.startswith("(") and registrant and last_kind in ("header", "registrant", "pct"):
@@ -214,7 +220,14 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 section_class = c
             last_kind = t.kind
             continue
-        nxt = _next_meaningful(toks, i)
+        if (
+            t.kind == "name"
+            and class_col
+            and row is not None
+            and _CLASS_WORD.match(t.text)
+            and (not row.has_values() or (nxt is not None and nxt.kind in _VALUE_KINDS))
+        ):
+            t.kind, t.classes = "class", (V.normalize_class(t.text.rstrip(".*")),)
         if t.kind == "code":
             if zone is not None and "class" in zone:
                 t.kind = "class"  # a class column header of a fund x class matrix ("A", "B", ...)
@@ -349,4 +362,37 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
         for r in out.rows:
             if r.registrant is None:
                 r.registrant = default_registrant
+    return out
+
+
+_FEES = ("distribution_fee", "service_fee", "aggregate_fee")
+
+
+def merge_rows(rows: list[ScheduleRow], diags: list[Diagnostic]) -> list[ScheduleRow]:
+    """One row per (fund, class): a schedule printed twice counts once, and parallel tables (a
+    distribution-fee table, then a service-fee table for the same funds) fill one row."""
+    out: list[ScheduleRow] = []
+    index: dict[tuple[str, str], int] = {}
+    for row in rows:
+        at = index.get(row.key)
+        if at is None:
+            index[row.key] = len(out)
+            out.append(row)
+            continue
+        first = out[at]
+        new = {f: getattr(row, f) for f in _FEES if getattr(row, f) is not None}
+        if all(getattr(first, f) is None for f in new):
+            merged = replace(first, **new, effective_date=first.effective_date or row.effective_date)
+            if first.lines and row.lines:
+                merged = replace(merged, lines=(first.lines[0], max(first.lines[1], row.lines[1])))
+            out[at] = merged
+            continue
+        if all(getattr(first, f) == v for f, v in new.items()) and first.effective_date == row.effective_date:
+            where = row.lines[0] if row.lines else None
+            diags.append(
+                Diagnostic("info", f"{row.fund}: listed again (duplicate schedule), kept once", where)
+            )
+            continue
+        index[row.key] = len(out)  # listed again with other values: both kept, for review
+        out.append(replace(row, flags=(*row.flags, "listed twice with different values")))
     return out
