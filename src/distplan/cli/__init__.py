@@ -13,6 +13,9 @@ import os
 import sys
 import traceback
 
+import typer
+from typer import _click
+
 from distplan.cli.app import app
 from distplan.cli.output import error_line
 from distplan.errors import DEBUG_ENV, describe_failure, exit_status
@@ -69,16 +72,34 @@ def run(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         register(args)
-        app(args=args, prog_name="distplan")  # standalone mode: always ends in SystemExit
+        status = app(args=args, prog_name="distplan", standalone_mode=False)
     except SystemExit as exc:
         return exit_status(exc.code)
+    except _click.exceptions.NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.format_message().rstrip("\n") + "\n")  # `distplan` alone: the help
+        return exc.exit_code
+    except _click.exceptions.ClickException as exc:
+        error_line(_usage_error(exc))
+        return exc.exit_code
+    except typer.Abort:
+        error_line("aborted")
+        return 1
     except BaseException as exc:
         status, message = describe_failure(exc)
         if status == 1 and os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         error_line(message)
         return status
-    return 0
+    return status if isinstance(status, int) else 0
+
+
+def _usage_error(exc: _click.exceptions.ClickException) -> str:
+    """A usage error in one line, with where to look: `schedule: No such option: --bogus (see
+    distplan schedule --help)`."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "distplan"
+    where = command.removeprefix("distplan").strip()
+    return f"{where + ': ' if where else ''}{exc.format_message()} (see {command} --help)"
 
 
 def main() -> None:
