@@ -24,7 +24,8 @@ import typer
 from aim_inputs import AIM_DIR, run_cli
 from distplan.cli import app, register
 
-OUTPUT_PARAMS = {"out_path", "output"}
+# Paths written, not read (outputs; the folder `serve` keeps uploads in).
+OUTPUT_PARAMS = {"out_path", "output", "uploads"}
 BAD = "{BAD}"
 
 
