@@ -28,9 +28,9 @@ T = TypeVar("T")
 def _clean_str(value: str, name: str, where: str, warnings: list[str]) -> str:
     if name in _PROSE:
         value = _LINE_BREAKS.sub(" ", value)  # reflowed anyway: not a change worth a warning
-    bad = sorted({c for c in value if _UNPRINTABLE.match(c) or _LINE_BREAKS.match(c)})
-    if not bad:
+    if not (_UNPRINTABLE.search(value) or _LINE_BREAKS.search(value)):
         return value
+    bad = sorted({c for c in value if _UNPRINTABLE.match(c) or _LINE_BREAKS.match(c)})
     warnings.append(f"{where}: removed unprintable characters ({', '.join(f'U+{ord(c):04X}' for c in bad)})")
     return _UNPRINTABLE.sub("", _LINE_BREAKS.sub(" ", value))
 

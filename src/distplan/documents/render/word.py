@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
 
 from distplan.documents.render.blocks import Document, FundGroup, Heading, ListHeader, Para
 from distplan.documents.render.build import build_document
@@ -30,6 +33,32 @@ def _normalise_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+_ROWS_PER_PARSE = 500  # rows built as one XML fragment: fast, and memory stays bounded
+
+
+def _add_rows(table: Any, rows: Sequence[tuple[str, ...]]) -> None:
+    """Append body rows as WordprocessingML built directly: python-docx's `row.cells` walks the
+    whole table on every call, which makes a 10,000-row table quadratic. Each cell is what
+    `cell.text = ...` writes: a width as the grid column's, one paragraph with one run."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    widths = [col.w for col in table._tbl.tblGrid.gridCol_lst]
+    props = [f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' if w is not None else "" for w in widths]
+    for start in range(0, len(rows), _ROWS_PER_PARSE):
+        body = "".join(
+            "<w:tr>"
+            + "".join(
+                f'<w:tc>{pr}<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+                for pr, text in zip(props, row, strict=True)
+            )
+            + "</w:tr>"
+            for row in rows[start : start + _ROWS_PER_PARSE]
+        )
+        fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")
+        table._tbl.extend(list(fragment))
 
 
 def render_docx(inst: Instrument) -> bytes:
@@ -85,10 +114,7 @@ def docx_of(doc: Document, stamp: date) -> bytes:
             for cell, text in zip(table.rows[0].cells, headers, strict=True):
                 cell.text = ""
                 cell.paragraphs[0].add_run(text).bold = True
-            for row in block.rows:
-                cells = table.add_row().cells
-                for cell, text in zip(cells, row, strict=True):
-                    cell.text = text
+            _add_rows(table, block.rows)
         else:
             word.add_paragraph("")
             for party in block.parties:
