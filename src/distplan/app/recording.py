@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from distplan import history as H
-from distplan.app.errors import Conflict, Invalid
+from distplan.app.errors import Conflict, Invalid, NotFound
 from distplan.app.results import RecordOutcome
 from distplan.app.values import decode_text
 from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, Entry, Ledger, Pending, Plan
@@ -271,6 +271,8 @@ def set_terms(
 def void(ledger: Ledger, seq: int, reason: str, *, recorded_at: datetime, recorded_by: str) -> Entry:
     if not reason.strip():
         raise Invalid("say why the entry is void", "reason")
+    if not 1 <= seq <= ledger.head_seq():
+        raise NotFound(f"entry {seq}: no such entry", "seq")
     with _as(ledger, recorded_by):
         try:
             return ledger.void(seq, reason, recorded_at=recorded_at)

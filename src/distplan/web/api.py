@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,9 @@ from distplan.web.auth import require, state
 from distplan.web.state import MAX_UPLOAD_BYTES
 
 router = APIRouter(prefix="/api/v1")
+# Ids within what every database's INTEGER holds.
+PlanId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Seq = Annotated[int, Path(ge=1, le=2_147_483_647)]
 KnownAtQ = Annotated[
     str | None,
     Query(max_length=40, description="An entry seq, or an ISO timestamp (a bare date: its end, UTC)."),
@@ -48,7 +51,7 @@ def plans(request: Request, _: Annotated[User, Depends(require(READ))]) -> dict[
 @router.get("/plans/{plan_id}/schedule")
 def schedule(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     as_of: date,
     _: Annotated[User, Depends(require(READ))],
     known_at: KnownAtQ = None,
@@ -59,7 +62,7 @@ def schedule(
 @router.get("/plans/{plan_id}/diff")
 def diff(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     from_: Annotated[date, Query(alias="from")],
     to: date,
     _: Annotated[User, Depends(require(READ))],
@@ -71,7 +74,7 @@ def diff(
 @router.get("/plans/{plan_id}/timeline")
 def timeline(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     fund: Annotated[str, Query(min_length=1, max_length=300)],
     _: Annotated[User, Depends(require(READ))],
     share_class: Annotated[str | None, Query(max_length=100)] = None,
@@ -83,7 +86,7 @@ def timeline(
 @router.get("/plans/{plan_id}/history")
 def history(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     as_of: date,
     _: Annotated[User, Depends(require(READ))],
     known_at: KnownAtQ = None,
@@ -93,7 +96,7 @@ def history(
 
 @router.get("/plans/{plan_id}/coverage")
 def coverage(
-    request: Request, plan_id: int, _: Annotated[User, Depends(require(READ))], known_at: KnownAtQ = None
+    request: Request, plan_id: PlanId, _: Annotated[User, Depends(require(READ))], known_at: KnownAtQ = None
 ) -> dict[str, Any]:
     return state(request).workspace.coverage(plan_id, parse_known_at(known_at)).to_json()
 
@@ -104,7 +107,7 @@ def entries(request: Request, as_of: date, _: Annotated[User, Depends(require(RE
 
 
 @router.get("/entries/{seq}/source", response_class=PlainTextResponse)
-def entry_source(request: Request, seq: int, _: Annotated[User, Depends(require(READ_ALL))]) -> str:
+def entry_source(request: Request, seq: Seq, _: Annotated[User, Depends(require(READ_ALL))]) -> str:
     return state(request).workspace.source_text(seq) or ""
 
 
@@ -138,7 +141,7 @@ class InstrumentBody(BaseModel):
 
 
 def _record_instrument(
-    request: Request, plan_id: int | None, body: InstrumentBody, user: User
+    request: Request, plan_id: PlanId | None, body: InstrumentBody, user: User
 ) -> dict[str, Any]:
     from distplan.ledger.plankey import plan_classes, plan_key, plan_title
     from distplan.model import instrument_from_json
@@ -165,7 +168,7 @@ def _record_instrument(
 
 @router.post("/plans/{plan_id}/instruments", status_code=201)
 def record_instrument(
-    request: Request, plan_id: int, body: InstrumentBody, user: Annotated[User, Depends(require(RECORD))]
+    request: Request, plan_id: PlanId, body: InstrumentBody, user: Annotated[User, Depends(require(RECORD))]
 ) -> dict[str, Any]:
     """Record extract JSON into this plan (409 if the instrument names another plan)."""
     return _record_instrument(request, plan_id, body, user)
@@ -208,7 +211,7 @@ class TermsBody(BaseModel):
 
 @router.post("/plans/{plan_id}/terms", status_code=201)
 def set_terms(
-    request: Request, plan_id: int, body: TermsBody, user: Annotated[User, Depends(require(TERMS))]
+    request: Request, plan_id: PlanId, body: TermsBody, user: Annotated[User, Depends(require(TERMS))]
 ) -> dict[str, Any]:
     web = state(request)
     rates = {"distribution": body.distribution, "service": body.service, "aggregate": body.aggregate}
@@ -231,7 +234,7 @@ class VoidBody(BaseModel):
 
 @router.post("/entries/{seq}/void", status_code=201)
 def void(
-    request: Request, seq: int, body: VoidBody, user: Annotated[User, Depends(require(VOID))]
+    request: Request, seq: Seq, body: VoidBody, user: Annotated[User, Depends(require(VOID))]
 ) -> dict[str, Any]:
     web = state(request)
     made = web.workspace.void(seq, body.reason, recorded_at=web.clock(), recorded_by=user.name)
@@ -250,7 +253,7 @@ async def upload_nav(
 
 
 def payables_view(
-    request: Request, plan_id: int, month: str, nav: str, known_at: str | None, rounding: str
+    request: Request, plan_id: PlanId, month: str, nav: str, known_at: str | None, rounding: str
 ) -> Any:
     web = state(request)
     year, mon = parse_month(month)
@@ -262,7 +265,7 @@ def payables_view(
 @router.get("/plans/{plan_id}/payables")
 def payables(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     month: Annotated[str, Query(description="YYYY-MM", max_length=7)],
     nav: Annotated[str, Query(description="The id of an uploaded net-assets file.", max_length=64)],
     _: Annotated[User, Depends(require(READ_FEES))],
@@ -276,7 +279,7 @@ def payables(
 @router.get("/plans/{plan_id}/findings")
 def findings(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     as_of: date,
     _: Annotated[User, Depends(require(READ_ALL))],
     known_at: KnownAtQ = None,
@@ -287,7 +290,7 @@ def findings(
 @router.get("/plans/{plan_id}/calendar")
 def calendar(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     from_: Annotated[date, Query(alias="from")],
     to: date,
     _: Annotated[User, Depends(require(READ_ALL))],

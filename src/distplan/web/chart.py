@@ -61,10 +61,13 @@ def build(view: CoverageView, query: str = "") -> Chart:
     if query.strip():
         needle = fold_name(query)
         periods = [p for p in periods if needle in fold_name(p.fund)]
-    keys = sorted(
-        {(p.registrant or "", p.fund, p.share_class or "") for p in periods},
-        key=lambda k: (k[1].lower(), k[2]),
-    )
+    # One row per fund-class, through renames of the fund or its registrant: the latest names.
+    latest: dict[tuple[str, str], tuple[date, str, str, str]] = {}
+    for p in periods:
+        key = (fold_name(p.fund), fold_name(p.share_class or ""))
+        if key not in latest or p.start >= latest[key][0]:
+            latest[key] = (p.start, p.registrant or "", p.fund, p.share_class or "")
+    keys = sorted(latest, key=lambda k: (k[0], k[1]))
     total = len(keys)
     keys = keys[:MAX_FUNDS]
     index = {k: i for i, k in enumerate(keys)}
@@ -83,7 +86,7 @@ def build(view: CoverageView, query: str = "") -> Chart:
     shade_of = {n: i % 6 for i, (_, n) in enumerate(view.amendments)}
     bars = []
     for p in periods:
-        row = index.get((p.registrant or "", p.fund, p.share_class or ""))
+        row = index.get((fold_name(p.fund), fold_name(p.share_class or "")))
         if row is None:
             continue
         stop = p.end or end
@@ -109,7 +112,10 @@ def build(view: CoverageView, query: str = "") -> Chart:
                     p.end is None and b == stop,
                 )
             )
-    rows = [FundRow(TOP + i * ROW_H, f"{k[1]} ({k[2]})" if k[2] else k[1], k[0]) for i, k in enumerate(keys)]
+    rows = []
+    for i, k in enumerate(keys):
+        _, registrant, fund, share_class = latest[k]
+        rows.append(FundRow(TOP + i * ROW_H, f"{fund} ({share_class})" if share_class else fund, registrant))
     ticks = [Tick(x(d), d.isoformat(), n) for d, n in view.amendments]
     height = TOP + len(keys) * ROW_H + 10
     return Chart(LABEL_W + PLOT_W + 20, height, LABEL_W, rows, bars, ticks, start, end, len(keys), total)

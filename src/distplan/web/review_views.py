@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from distplan.app.roles import FEES, READ_ALL, READ_FEES, RECORD
 from distplan.model import instrument_to_json
 from distplan.web import review
-from distplan.web.api import payables_view, read_upload
+from distplan.web.api import PlanId, payables_view, read_upload
 from distplan.web.auth import check_csrf, state
 from distplan.web.pages import page, router, signed_in, today
 
@@ -105,7 +105,7 @@ async def fees_nav(
 @router.get("/plans/{plan_id}/payables", response_class=HTMLResponse)
 def payables(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     month: Annotated[str, Query(max_length=7)],
     nav: Annotated[str, Query(max_length=64)],
     known_at: Text = None,
@@ -129,7 +129,7 @@ def payables(
 @router.get("/plans/{plan_id}/payables.csv")
 def payables_csv(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     month: Annotated[str, Query(max_length=7)],
     nav: Annotated[str, Query(max_length=64)],
     known_at: Text = None,

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from distplan.app.roles import READ, READ_ALL, VERIFY
 from distplan.app.values import parse_known_at
 from distplan.web import chart
+from distplan.web.api import PlanId
 from distplan.web.auth import check_csrf, current_user, end_session, start_session, state
 from distplan.web.pages import day_param, known_at_choices, page, router, signed_in, today
 
@@ -67,7 +68,7 @@ def plans(request: Request) -> Response:
 
 
 @router.get("/plans/{plan_id}/schedule", response_class=HTMLResponse)
-def schedule(request: Request, plan_id: int, as_of: Text = None, known_at: Text = None) -> Response:
+def schedule(request: Request, plan_id: PlanId, as_of: Text = None, known_at: Text = None) -> Response:
     signed_in(request, READ)
     day = day_param(request, as_of, today(request), "as_of")
     view = state(request).workspace.schedule(plan_id, day, parse_known_at(known_at))
@@ -82,7 +83,7 @@ def schedule(request: Request, plan_id: int, as_of: Text = None, known_at: Text 
 
 
 @router.get("/plans/{plan_id}/coverage", response_class=HTMLResponse)
-def coverage(request: Request, plan_id: int, known_at: Text = None, q: Text = None) -> Response:
+def coverage(request: Request, plan_id: PlanId, known_at: Text = None, q: Text = None) -> Response:
     signed_in(request, READ)
     view = state(request).workspace.coverage(plan_id, parse_known_at(known_at))
     return page(
@@ -100,7 +101,7 @@ def coverage(request: Request, plan_id: int, known_at: Text = None, q: Text = No
 @router.get("/plans/{plan_id}/diff", response_class=HTMLResponse)
 def diff(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     to: Text = None,
     known_at: Text = None,
@@ -121,7 +122,7 @@ def diff(
 
 
 @router.get("/plans/{plan_id}/timeline", response_class=HTMLResponse)
-def timeline(request: Request, plan_id: int, fund: Text = None, share_class: Text = None) -> Response:
+def timeline(request: Request, plan_id: PlanId, fund: Text = None, share_class: Text = None) -> Response:
     signed_in(request, READ)
     ws = state(request).workspace
     plan = ws.plan(plan_id)
@@ -147,7 +148,7 @@ def ledger(
 
 
 @router.get("/plans/{plan_id}/findings", response_class=HTMLResponse)
-def findings(request: Request, plan_id: int, as_of: Text = None, known_at: Text = None) -> Response:
+def findings(request: Request, plan_id: PlanId, as_of: Text = None, known_at: Text = None) -> Response:
     signed_in(request, READ_ALL)
     day = day_param(request, as_of, today(request), "as_of")
     view = state(request).workspace.findings(plan_id, day, parse_known_at(known_at))
@@ -157,7 +158,7 @@ def findings(request: Request, plan_id: int, as_of: Text = None, known_at: Text 
 @router.get("/plans/{plan_id}/calendar", response_class=HTMLResponse)
 def calendar(
     request: Request,
-    plan_id: int,
+    plan_id: PlanId,
     from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     to: Text = None,
 ) -> Response:

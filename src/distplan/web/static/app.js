@@ -27,7 +27,8 @@ document.addEventListener("DOMContentLoaded", () => {
         if (line) line.classList.add("here");
       }
       const line = document.getElementById("L" + first);
-      if (line) line.scrollIntoView({ block: "center" });
+      const pre = document.querySelector(".source pre");
+      if (line && pre) pre.scrollTop = line.offsetTop - pre.offsetTop - pre.clientHeight / 3;
     });
   });
 });
