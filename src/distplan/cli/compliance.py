@@ -26,6 +26,7 @@ from distplan.cli.ledger import (
 )
 from distplan.cli.output import out, styled
 from distplan.compliance.calendar import deadlines
+from distplan.compliance.dates import check_plausible
 from distplan.compliance.engine import run_checks
 from distplan.compliance.findings import Finding, summary
 from distplan.compliance.governance import GovernanceFacts
@@ -49,6 +50,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def _gather(
     ctx: typer.Context, plan_ref: str | None, as_of: date, known_at: str | None, files: list[Path] | None
 ) -> tuple[CheckInput, str | int | None]:
+    from distplan.compliance.names import check_names, plan_names
     from distplan.compliance.sources import check_input
 
     extra = GovernanceFacts()
@@ -58,6 +60,7 @@ def _gather(
     with open_ledger(ctx) as ledger:
         plan = ledger.resolve_plan(plan_ref or (extra.plan.ref if extra.plan else None))
         entries = ledger.entries(known_at=moment)
+        check_names(extra, plan_names(ledger.entries(), plan))  # a typo is no what-if
     return check_input(entries, plan, as_of, extra), known_at_json(moment)
 
 
@@ -104,7 +107,7 @@ def check(
     json_: JsonOpt = False,
 ) -> None:
     """Run the Rule 12b-1 and FINRA Rule 2341 checks; exit 1 if any finding is an error."""
-    day = parse_date(as_of, "--as-of")
+    day = check_plausible(parse_date(as_of, "--as-of"), "--as-of")
     book = _book(rulebook)
     inp, moment = _gather(ctx, plan, day, known_at, governance)
     findings = run_checks(inp, book)
@@ -136,7 +139,8 @@ def calendar(
     json_: JsonOpt = False,
 ) -> None:
     """Deadlines in [--from, --to): annual continuances, quarterly report reviews, retention."""
-    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    start = check_plausible(parse_date(from_, "--from"), "--from")
+    end = check_plausible(parse_date(to, "--to"), "--to", exclusive_end=True)
     if end <= start:
         raise InputError(f"--to {end} must be after --from {start}")
     book = _book(rulebook)

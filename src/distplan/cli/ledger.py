@@ -307,13 +307,15 @@ def _record_governance(
     ctx: typer.Context, paths: list[Path], plan_ref: str | None, at: datetime, json_: bool
 ) -> None:
     from distplan.compliance.loader import load_governance
-    from distplan.compliance.sources import record_governance
+    from distplan.compliance.sources import check_governance_names, record_governance
 
     loaded = [(path, load_governance(path), _read_text(path)) for path in paths]  # all valid before any write
     results = []
     with open_ledger(ctx) as ledger:
-        for path, facts, text in loaded:
-            target = ledger.resolve_plan(plan_ref or (facts.plan.ref if facts.plan else None))
+        targets = [ledger.resolve_plan(plan_ref or (f.plan.ref if f.plan else None)) for _, f, _ in loaded]
+        for (_, facts, _), target in zip(loaded, targets, strict=True):
+            check_governance_names(ledger, target, facts)  # every file, before any is recorded
+        for (path, facts, text), target in zip(loaded, targets, strict=True):
             entry = record_governance(ledger, target, facts, text, path=str(path), recorded_at=at)
             results.append((path, target, entry))
     if json_:

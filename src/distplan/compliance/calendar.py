@@ -12,7 +12,14 @@ from typing import Any
 from distplan.compliance.checks.common import class_subject
 from distplan.compliance.checks.reports import plan_life, quarter_subject
 from distplan.compliance.continuance import continuance_chains
-from distplan.compliance.dates import add_years, quarter_label, quarter_last_day, quarters, review_deadline
+from distplan.compliance.dates import (
+    add_years,
+    check_plausible,
+    quarter_label,
+    quarter_last_day,
+    quarters,
+    review_deadline,
+)
 from distplan.compliance.findings import Evidence, Subject
 from distplan.compliance.inputs import CheckInput, fact_evidence
 from distplan.compliance.rulebook import Rule, Rulebook, load_rulebook
@@ -182,6 +189,8 @@ def _dated(
 def deadlines(inp: CheckInput, start: date, end: date, book: Rulebook | None = None) -> list[Deadline]:
     """Deadlines due in [start, end), plus unmet ones before `start` (overdue), by due date.
     Facts known up to `end` count (a continuance already held meets its deadline)."""
+    check_plausible(start, "calendar from")
+    check_plausible(end, "calendar to", exclusive_end=True)
     book = book or load_rulebook()
     inp = replace(inp, as_of=end - timedelta(days=1))
     found = (

@@ -6,7 +6,22 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from distplan.errors import InputError
+
+# The dates distplan reasons about: anything else in a governance file or a command line is a
+# typo (0001-01-01, 9999-12-31), and deadline arithmetic past 9999 would fail.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def check_plausible(day: date, what: str, *, exclusive_end: bool = False) -> date:
+    """`day` if within [EARLIEST, LATEST] (one day more for an exclusive end); InputError else."""
+    last = LATEST + timedelta(days=1) if exclusive_end else LATEST
+    if not EARLIEST <= day <= last:
+        raise InputError(f"{what} {day}: not a plausible date (distplan reads {EARLIEST} to {last})")
+    return day
 
 
 def add_months(day: date, months: int) -> date:

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from distplan.compliance import yamlsafe
+from distplan.compliance.dates import EARLIEST, LATEST
 from distplan.compliance.governance import (
     APPROVAL_KINDS,
     VOTE_MATTERS,
@@ -48,27 +50,24 @@ SECTIONS: tuple[str, ...] = (
     "policies",
 )
 _TOP_KEYS = {"version", *SECTIONS}
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE | re.ASCII)
 
 
 # --- YAML with line numbers ----------------------------------------------------------------
 
 
 def _compose(text: str, where: str) -> tuple[Any, dict[str, int]]:
-    """Parse YAML keeping the 1-based line of every field (dotted path -> line)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{where}{line}: not valid YAML: {problem}") from None
+    """Parse YAML keeping the 1-based line of every field (dotted path -> line), within the
+    limits of `yamlsafe` (size, depth, aliases and what they expand to)."""
+    node = yamlsafe.compose(text, where)
     lines: dict[str, int] = {}
     constructor = yaml.constructor.SafeConstructor()
+    budget = yamlsafe.Budget(where)
 
     open_nodes: set[int] = set()
 
     def walk(n: yaml.Node, path: str) -> Any:
+        budget.spend(n)
         lines[path] = n.start_mark.line + 1
         if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
             if id(n) in open_nodes:  # an alias to an enclosing node: a cycle
@@ -104,7 +103,10 @@ def _compose(text: str, where: str) -> tuple[Any, dict[str, int]]:
 
     if node is None:
         return None, lines
-    return walk(node, ""), lines
+    try:
+        return walk(node, ""), lines
+    except RecursionError:  # aliases of aliases can nest deeper than the file does
+        raise InputError(f"{where}: refused: nested too deep (through aliases)") from None
 
 
 def _is_decimal(text: str) -> bool:
@@ -185,14 +187,12 @@ class _Reader:
             return None
         if isinstance(value, datetime):
             raise self.fail(_join(path, key), "expected a date (YYYY-MM-DD), not a timestamp")
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise self.fail(_join(path, key), f"expected a date YYYY-MM-DD, got {value!r}")
+        day = value if isinstance(value, date) else _iso_date(value)
+        if day is None:
+            raise self.fail(_join(path, key), f"expected a date YYYY-MM-DD, got {value!r}")
+        if not EARLIEST <= day <= LATEST:
+            raise self.fail(_join(path, key), f"{day}: not a plausible date ({EARLIEST} to {LATEST})")
+        return day
 
     def flag(self, obj: dict[str, Any], key: str, path: str) -> bool | None:
         value = obj.get(key)
@@ -404,6 +404,11 @@ class _Reader:
         if match is None:
             raise self.fail(_join(path, "quarter"), f"expected a quarter like 2003Q4, got {quarter!r}")
         year, q = int(match.group(1)), int(match.group(2))
+        if not EARLIEST.year <= year <= LATEST.year:
+            raise self.fail(
+                _join(path, "quarter"),
+                f"{quarter!r}: year {year} is not plausible ({EARLIEST.year}-{LATEST.year})",
+            )
         spent = []
         if obj.get("spent") is not None:
             p = _join(path, "spent")
@@ -489,6 +494,15 @@ class _Reader:
         return Policies(directed_brokerage=self.day(obj, "directed_brokerage", path), where=self.at(path))
 
 
+def _iso_date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -549,12 +563,15 @@ def _unique(rd: _Reader, section: str, ids: list[str]) -> None:
 
 def read_governance_text(text: str, where: str) -> tuple[Any, dict[str, int]]:
     """Parse YAML or JSON text into plain data plus the line of every field."""
+    yamlsafe.check_size(len(text.encode("utf-8", "surrogatepass")), where)
     stripped = text.lstrip()
     if where.lower().endswith(".json") or stripped.startswith("{"):
         try:
             data = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(f"{where}: refused: nested too deep") from None
         try:
             _, lines = _compose(text, where)  # JSON is (nearly) YAML: reuse it for line numbers
         except InputError:
@@ -566,16 +583,7 @@ def read_governance_text(text: str, where: str) -> tuple[Any, dict[str, int]]:
 def load_governance(path: str | Path) -> GovernanceFacts:
     """Read a governance file (.yaml, .yml or .json); InputError names file:line: field."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory, not a governance file") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{p}: not UTF-8 text") from None
+    text = yamlsafe.decode(yamlsafe.read_bounded(p, "a governance file"), str(p))
     data, lines = read_governance_text(text, str(p))
     return parse_governance(data, str(p), lines)
 

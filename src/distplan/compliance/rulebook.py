@@ -15,8 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from distplan.compliance import yamlsafe
 from distplan.errors import InputError
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -157,13 +156,6 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         text = resources.files("distplan.compliance").joinpath("rulebook.yaml").read_text(encoding="utf-8")
         where = "rulebook.yaml"
     else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read the rulebook: {exc.strerror}") from None
         where = str(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{where}: not valid YAML: {exc}".replace("\n", " ")) from None
-    return parse_rulebook(data, where)
+        text = yamlsafe.decode(yamlsafe.read_bounded(Path(path), "a rulebook"), where)
+    return parse_rulebook(yamlsafe.load(text, where), where)

@@ -16,6 +16,7 @@ from typing import Any
 from distplan.compliance.governance import GovernanceFacts
 from distplan.compliance.inputs import CheckInput, InstrumentRecord
 from distplan.compliance.loader import governance_from_payloads, governance_payloads
+from distplan.compliance.names import check_names, plan_names
 from distplan.ledger import KIND_GOVERNANCE, KIND_INSTRUMENT, KIND_VOID, Entry, Ledger, Plan
 from distplan.ledger.chain import sha256_text
 
@@ -64,10 +65,18 @@ def check_input(
     )
 
 
+def check_governance_names(ledger: Ledger, plan: Plan, facts: GovernanceFacts) -> None:
+    """InputError when the facts name a fund or amendment no recorded instrument of the plan
+    names (see names.py). Run it on every file before recording any."""
+    check_names(facts, plan_names(ledger.entries(kinds=[KIND_INSTRUMENT, KIND_VOID]), plan))
+
+
 def record_governance(
     ledger: Ledger, plan: Plan, facts: GovernanceFacts, source_text: str, *, path: str, recorded_at: datetime
 ) -> Entry | None:
-    """Append the file's facts as one entry; None when the same text is already recorded."""
+    """Append the file's facts as one entry; None when the same text is already recorded.
+    InputError (nothing recorded) when they name a fund or amendment the plan does not have."""
+    check_governance_names(ledger, plan, facts)
     digest = sha256_text(source_text)
     for e in ledger.entries(kinds=[KIND_GOVERNANCE], plan_id=plan.id):
         if e.source_sha256 == digest:
