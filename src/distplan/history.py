@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
@@ -1031,7 +1031,7 @@ def plan_state(
     unrated = sweep.unrated(as_of, rows)
     if unrated:
         if known_at is not None:
-            moment = f"entry {known_at}" if isinstance(known_at, int) else str(known_at)
+            moment = f"entry {known_at}" if isinstance(known_at, int) else _moment(known_at)
             warns.append(
                 f"rates not yet known at {moment}: {unrated} of {len(rows)} rows have no rate "
                 "(neither their schedule nor any plan terms recorded by then state one)"
@@ -1042,6 +1042,10 @@ def plan_state(
                 "plan terms state one (record them with `distplan terms set`)"
             )
     return PlanState(plan, as_of, tuple(rows), tuple(sweep.applied), sweep.first_effective, tuple(warns))
+
+
+def _moment(known_at: object) -> str:
+    return known_at.isoformat() if isinstance(known_at, datetime) else str(known_at)
 
 
 def _line_order(line: Line) -> tuple[str, str, str]:

@@ -138,9 +138,6 @@ def test_finding_3_bad_parquet_date_is_bad_input(workspace: fuzzing.Workspace, t
     assert outcome.status == 2 and outcome.problem() is None, outcome.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason="fuzz-findings.md 4 (compliance, item 19): a YAML alias bomb runs for minutes"
-)
 def test_finding_4_yaml_alias_bomb_is_refused_quickly(workspace: fuzzing.Workspace, tmp_path: Path) -> None:
     bomb = fuzzing.yaml_aliases(random.Random(6), b"")  # seed 6: nine levels, 9**9 strings
     path = tmp_path / "governance.yaml"

@@ -421,7 +421,7 @@ def schedule(
     """The schedule in force on a day, with rates and the instrument behind each row."""
     day = parse_date(as_of, "--as-of")
     entries, chosen, point = _read(ctx, plan, known_at)
-    state = H.plan_state(entries, chosen, day, known_at=known_at_json(point))
+    state = H.plan_state(entries, chosen, day, known_at=point)
     if json_:
         emit_json(
             {
