@@ -17,11 +17,11 @@ from aim_inputs import gold_instrument_json, run_cli
 from distplan.cli.output import one_line, printable
 
 EVIL_FUND = "[/b] Evil [red]Fund\x1b[2J"
-EVIL_REGISTRANT = "[bold]Reg :smile:\r"
+EVIL_REGISTRANT = "[bold]Reg :smile:\r\u202e\x9b"
 EVIL_TITLE = "[/] Plan \x1b]0;pwned\x07 Title"
 # What a terminal must show for each: markup as written, controls as \xNN.
 SHOWN_FUND = r"[/b] Evil [red]Fund\x1b[2J"
-SHOWN_REGISTRANT = r"[bold]Reg :smile:\x0d"
+SHOWN_REGISTRANT = r"[bold]Reg :smile:\x0d\u202e\x9b"
 SHOWN_TITLE = r"[/] Plan \x1b]0;pwned\x07 Title"
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -91,6 +91,31 @@ def test_hostile_names_print_literally(view: str, evil_ledger: tuple[str, Path])
     shown = _squeeze(result.out)
     for value in _EXPECTED[view]:
         assert _squeeze(value) in shown, f"{value!r} not shown literally by {view}:\n{result.out}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["schedule", "--as-of", "2003-11-05", "--json"],
+        ["diff", "--from", "2003-11-01", "--to", "2003-11-05", "--json"],
+    ],
+)
+def test_json_output_escapes_what_a_terminal_would_act_on(
+    argv: list[str], evil_ledger: tuple[str, Path]
+) -> None:
+    url, _ = evil_ledger
+    result = run_cli("--db", url, *argv)
+    assert result.code == 0, result.err
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", result.out)
+    assert "\\u202e\\u009b" in result.out  # escaped in the JSON text ...
+    assert EVIL_REGISTRANT in _strings(json.loads(result.out))  # ... the same value
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return set().union(*(_strings(v) for v in items))
 
 
 def test_error_lines_escape_control_characters_and_newlines(evil_ledger: tuple[str, Path]) -> None:

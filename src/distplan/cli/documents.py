@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from distplan.cli.app import app
+from distplan.cli.output import echo_json
 from distplan.model import instrument_to_json
 
 
@@ -19,4 +20,4 @@ def extract(
     from distplan.documents.extract import extract_path
 
     instrument = extract_path(file)
-    typer.echo(json.dumps(instrument_to_json(instrument), indent=2, ensure_ascii=False))
+    echo_json(json.dumps(instrument_to_json(instrument), indent=2, ensure_ascii=False))

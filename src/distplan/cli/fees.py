@@ -29,7 +29,7 @@ from distplan.cli.ledger import (
     parse_date,
     parse_known_at,
 )
-from distplan.cli.output import err, out
+from distplan.cli.output import echo_json, err, out
 from distplan.errors import InputError
 from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, payables, totals, true_up
 from distplan.fees.calendar import month_period_of
@@ -179,7 +179,7 @@ def accrue_cmd(
         "warnings": [w.message for w in result.warnings],
     }
     if json_:
-        typer.echo(json.dumps(summary, indent=2))
+        echo_json(json.dumps(summary, indent=2))
         return
     out.print(f"wrote {result.rows_written} daily rows to {out_path} (accrued {summary['total']})")
 
@@ -239,7 +239,7 @@ def payables_cmd(
         write_table(table, out_path)
     sums = totals(table)
     if json_:
-        typer.echo(
+        echo_json(
             json.dumps(
                 {
                     **meta,
@@ -310,7 +310,7 @@ def true_up_cmd(
         write_table(result.table, out_path)
     total = sum((r["adjustment"] for r in result.table.to_pylist()), Decimal("0.00"))
     if json_:
-        typer.echo(
+        echo_json(
             json.dumps(
                 {
                     "plan": meta_b["plan"],
@@ -354,8 +354,6 @@ def sample_data(
     write_table(table, out_path)
     classes = len(set(zip(table["fund"].to_pylist(), table["share_class"].to_pylist(), strict=True)))
     if json_:
-        typer.echo(
-            json.dumps({**meta, "out": str(out_path), "rows": table.num_rows, "fund_classes": classes})
-        )
+        echo_json(json.dumps({**meta, "out": str(out_path), "rows": table.num_rows, "fund_classes": classes}))
         return
     out.print(f"wrote {table.num_rows} NAV rows for {classes} fund-classes to {out_path}")

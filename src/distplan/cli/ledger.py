@@ -20,7 +20,7 @@ from rich.table import Table
 from distplan import history as H
 from distplan.cli.app import DB_META as _DB_META
 from distplan.cli.app import app, terms_app
-from distplan.cli.output import err, error_line, out
+from distplan.cli.output import echo_json, err, error_line, out
 from distplan.errors import InputError
 from distplan.ledger import KIND_TERMS, Entry, Ledger, Pending, Plan
 from distplan.ledger.engine import display_url
@@ -105,7 +105,7 @@ def emit_json(data: dict[str, Any] | Any, *, row_lists: tuple[str, ...] = ()) ->
     line: the same JSON, but encoded by the C encoder (indent=2 of 11,000 schedule rows took
     ~2 s in the pure-Python one)."""
     if not row_lists or not isinstance(data, dict):
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(json.dumps(data, indent=2, ensure_ascii=False))
         return
     parts = []
     for key, value in data.items():
@@ -115,7 +115,7 @@ def emit_json(data: dict[str, Any] | Any, *, row_lists: tuple[str, ...] = ()) ->
             parts.append(f"{head}[\n{rows}\n  ]")
         else:
             parts.append(head + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
-    typer.echo("{\n" + ",\n".join(parts) + "\n}" if parts else "{}")
+    echo_json("{\n" + ",\n".join(parts) + "\n}" if parts else "{}")
 
 
 def show_warnings(lines: list[str]) -> None:

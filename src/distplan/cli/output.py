@@ -65,9 +65,34 @@ out = SafeConsole(width=None if sys.stdout.isatty() else 160)
 err = SafeConsole(stderr=True)
 
 
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on (it escapes C0 itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_json(text: str) -> str:
+    """JSON text (from json.dumps) with DEL, C1 codes, bidi controls, line separators and lone
+    surrogates written as \\uXXXX escapes: the same JSON value, harmless on a terminal."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo_json(text: str) -> None:
+    """Print JSON text made by json.dumps (see `terminal_json`)."""
+    sys.stdout.write(terminal_json(text) + "\n")
+
+
 def error_line(message: str) -> None:
     """One line on stderr, prefixed `distplan:`: how every failure is reported."""
     print(f"distplan: {one_line(message)}", file=sys.stderr)
 
 
-__all__ = ["SafeConsole", "err", "error_line", "one_line", "out", "printable", "styled"]
+__all__ = [
+    "SafeConsole",
+    "echo_json",
+    "err",
+    "error_line",
+    "one_line",
+    "out",
+    "printable",
+    "styled",
+    "terminal_json",
+]

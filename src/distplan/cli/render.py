@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from distplan.cli.app import app
+from distplan.cli.output import error_line
 from distplan.errors import InputError
 from distplan.model import Instrument, instrument_from_json
 from distplan.outputs import write_atomic
@@ -63,7 +64,7 @@ def render(
         raise InputError(f"{output}: is a directory; give a file name to write")
     done = render_document(inst, to.value)
     for warning in done.warnings:
-        print(f"distplan: warning: {extracted}: {warning}", file=sys.stderr)
+        error_line(f"warning: {extracted}: {warning}")
     if to_stdout:
         sys.stdout.write(done.data.decode("utf-8"))
         return

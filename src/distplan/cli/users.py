@@ -11,7 +11,7 @@ import typer
 
 from distplan.app.roles import ROLES
 from distplan.cli.app import DB_META, app
-from distplan.cli.output import out
+from distplan.cli.output import echo_json, out
 from distplan.errors import InputError
 
 users_app = typer.Typer(help="Users of the web app and API, and their roles.", no_args_is_help=True)
@@ -44,7 +44,7 @@ def add(
     with _workspace(ctx) as ws:
         user = ws.users.add(name, role, password, created_at=datetime.now(UTC))
     if json_:
-        typer.echo(json.dumps(user.to_json()))
+        echo_json(json.dumps(user.to_json()))
     else:
         out.print(f"added user {user.name} ({user.role})", markup=False)
 
@@ -64,7 +64,7 @@ def list_users(
     with _workspace(ctx) as ws:
         found = ws.users.list()
     if json_:
-        typer.echo(json.dumps({"users": [u.to_json() for u in found]}))
+        echo_json(json.dumps({"users": [u.to_json() for u in found]}))
         return
     if not found:
         out.print("no users yet: distplan users add NAME --role ROLE --password-stdin")
