@@ -26,9 +26,12 @@ DOCUMENTS = sorted(CORPUS.glob("*.txt"))
 # the extractor's to fix (see /work/notes/render-to-extract-rows.md); not strict, so they pass
 # as soon as the extractor reads the original right.
 MISREAD_ORIGINALS = {
-    "forum-funds-distribution-plan-fee-appendix-2009": "classes 'Institutional', 'Investor' read as funds",
-    "forum-funds-distribution-plan-fee-appendix-2018": "classes 'Institutional', 'Investor' read as funds",
-    "invesco-compensation-amend4-restated-distribution-plan-2015-truncated": "class 'Investor' read as a fund",
+    "invesco-class-b-bx-amend2-second-restated-distribution-plan-2016-truncated": (
+        "class suffix '– Class B (reim)' left in the fund name, class null"
+    ),
+    "lordabbett-joint-12b-1-plan-schedule-a-2020-truncated": (
+        "cut-off name 'Lord Abbett S' with class null; '(none)' read back as Class A"
+    ),
     "nationwide-mutual-funds-distribution-plan-fund-classes-table-2013-truncated": (
         "'(none)' under a Share Class column read as a class; plan classes reordered"
     ),
