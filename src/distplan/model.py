@@ -353,11 +353,12 @@ _CATEGORY_SPELLINGS: dict[str, N1ACategory] = {
 }
 
 
-def suggest(text: str, choices: list[str], cutoff: float = 60.0) -> str | None:
-    """The choice closest to `text` (rapidfuzz), for "did you mean" hints; None if none is close."""
+def suggest(text: str, choices: list[str], cutoff: float = 75.0) -> str | None:
+    """The choice closest to `text` for "did you mean" hints (rapidfuzz's plain ratio on the
+    folded names: a shared word such as "Fund" alone is no match); None if none is close."""
     from rapidfuzz import fuzz, process
 
-    best = process.extractOne(text, choices, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=cutoff)
+    best = process.extractOne(text, choices, scorer=fuzz.ratio, processor=fold_name, score_cutoff=cutoff)
     return None if best is None else str(best[0])
 
 

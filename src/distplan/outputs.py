@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from distplan.errors import DistplanError
@@ -52,18 +55,44 @@ def _fail(target: Path, exc: OSError) -> OutputError:
     return OutputError(f"{target}: cannot write: {why}")
 
 
+def _writable(target: Path) -> Path:
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory; give a file name to write")
+    if not target.parent.is_dir():
+        raise OutputError(f"{target}: cannot write: folder {target.parent} does not exist")
+    return target
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """For writers that need a file name (an engine's COPY): yields a name inside a fresh
+    private folder beside `path` (`tempfile.mkdtemp`: mode 0700, so nobody can plant a link
+    in it), renamed over `path` when the block completes; the folder is always removed. An
+    OSError of the block or the rename becomes OutputError naming `path`."""
+    target = _writable(Path(path))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise _fail(target, exc) from None
+    try:
+        out = folder / target.name
+        try:
+            yield out
+            os.chmod(out, _new_file_mode(target))
+            os.replace(out, target)
+        except OSError as exc:
+            raise _fail(target, exc) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Write `data` (text is written as UTF-8) to `path` atomically; raise OutputError when
     the user can fix the cause."""
-    target = Path(path)
+    target = _writable(Path(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    if target.is_dir():
-        raise OutputError(f"{target}: is a directory; give a file name to write")
-    folder = target.parent
-    if not folder.is_dir():
-        raise OutputError(f"{target}: cannot write: folder {folder} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _fail(target, exc) from None
     try:
@@ -81,4 +110,4 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
         raise
 
 
-__all__ = ["OutputError", "write_atomic"]
+__all__ = ["OutputError", "atomic_path", "write_atomic"]

@@ -217,27 +217,11 @@ KINDS: dict[str, Maker] = {
 
 # Cases still failing, reported in /work/notes/fuzz-findings.md to the owner of the code: strict
 # xfail, so a fix shows up as an XPASS and the entry is removed.
-_FEES_CSV = "fuzz-findings.md 6 (fees): an undecodable --map/--expenses/--carry-in is not named"
 OPEN: dict[tuple[str, str], str] = {
-    **{
-        (name, k): _FEES_CSV
-        for name in (
-            "fees accrue mapping",
-            "fees payables mapping",
-            "fees true-up mapping",
-            "fees payables expenses",
-            "fees payables carry_in",
-        )
-        for k in ("binary", "undecodable")
-    },
     ("db", "missing"): "fuzz-findings.md 9 (ledger, item 13): reading a missing ledger creates it",
     ("db", "empty"): "fuzz-findings.md 9 (ledger, item 13): an empty file is taken as a new ledger",
 }
-OPEN_OUTPUTS = {
-    "sample-data": "fuzz-findings.md 8 (fees): a full disk under write_table does not name the file",
-    "fees payables": "fuzz-findings.md 8 (fees): a full disk under write_table does not name the file",
-    "fees accrue": "fuzz-findings.md 8 (fees): a full disk under DuckDB's COPY is an internal error",
-}
+OPEN_OUTPUTS: dict[str, str] = {}
 
 
 def _xfail(reason: str | None) -> tuple[pytest.MarkDecorator, ...]:

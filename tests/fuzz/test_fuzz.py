@@ -111,9 +111,6 @@ def _payables(workspace: fuzzing.Workspace, nav: Path) -> fuzzing.Outcome:
     return fuzzing.execute(argv, timeout=20.0)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="fuzz-findings.md 2 (fees, item 22): corrupt Parquet is an internal error"
-)
 def test_finding_2_corrupt_parquet_is_bad_input(workspace: fuzzing.Workspace, tmp_path: Path) -> None:
     data = bytearray(workspace.nav_parquet.read_bytes())
     data[len(data) // 3 : len(data) // 3 + 8] = b"\xff" * 8
@@ -124,7 +121,6 @@ def test_finding_2_corrupt_parquet_is_bad_input(workspace: fuzzing.Workspace, tm
     assert str(nav) in outcome.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz-findings.md 3 (fees, item 22): a bad date string in Parquet")
 def test_finding_3_bad_parquet_date_is_bad_input(workspace: fuzzing.Workspace, tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,6 +33,7 @@ from distplan.cli.output import echo_json, err, out
 from distplan.errors import InputError
 from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, payables, totals, true_up
 from distplan.fees.calendar import month_period_of
+from distplan.fees.navcsv import parse_columns
 from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
 from distplan.fees.sample import sample_nav, write_table
 from distplan.model import Diagnostic
@@ -52,6 +53,14 @@ CarryOpt = Annotated[
 MapOpt = Annotated[
     Path | None,
     typer.Option("--map", help="CSV key,fund,share_class: NAV rows keyed by ticker/CUSIP in `fund`."),
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="FIELD=COLUMN,...",
+        help="The NAV file's column names, e.g. fund=Portfolio,share_class=Class,date=As Of,net_assets=TNA.",
+    ),
 ]
 DueOpt = Annotated[int, typer.Option("--due-days", help="Payment due this many days after month end.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
@@ -86,10 +95,18 @@ def _running(engine: str, master: str, json_: bool) -> Iterator[tuple[Engine, An
             eng.close()
 
 
-def _options(rounding: str, carry: bool, due_days: int, mapping: Path | None) -> FeeOptions:
+def _options(
+    rounding: str, carry: bool, due_days: int, mapping: Path | None, columns: str | None
+) -> FeeOptions:
     if mapping is not None and not mapping.is_file():
         raise InputError(f"--map {mapping}: no such file")
-    return FeeOptions(rounding=rounding, carry_missing=carry, due_days=due_days, mapping=mapping)  # type: ignore[arg-type]
+    return FeeOptions(
+        rounding=rounding,  # type: ignore[arg-type]
+        carry_missing=carry,
+        due_days=due_days,
+        mapping=mapping,
+        columns=parse_columns(columns) or None,
+    )
 
 
 def _warn(warnings: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
@@ -147,9 +164,12 @@ def _print_totals(result: dict[str, Any], reimbursement: bool) -> None:
 def accrue_cmd(
     ctx: typer.Context,
     nav: NavOpt,
-    from_: Annotated[str, typer.Option("--from", help="First day accrued.")],
-    to: Annotated[str, typer.Option("--to", help="First day NOT accrued (half-open).")],
     out_path: Annotated[Path, typer.Option("--out", help="Daily rows: FILE.csv or FILE.parquet.")],
+    from_: Annotated[str | None, typer.Option("--from", help="First day accrued.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="First day NOT accrued (exclusive).")] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="A whole month, YYYY-MM (instead of --from/--to).")
+    ] = None,
     known_at: KnownAtOpt = None,
     plan: PlanOpt = None,
     engine: EngineOpt = "duckdb",
@@ -157,13 +177,15 @@ def accrue_cmd(
     rounding: RoundingOpt = "daily-cents-half-even",
     carry_missing: CarryOpt = False,
     mapping: MapOpt = None,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Daily accruals for [--from, --to), written by the engine to --out (one row per
-    fund-class and calendar day: date, plan, registrant, fund, share_class, nav_date,
-    net_assets, rates, days_in_year, accruals by component, instrument)."""
-    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
-    opts = _options(rounding, carry_missing, 10, mapping)
+    """Daily accruals for [--from, --to) (--to is the first day NOT accrued) or --month, written
+    by the engine to --out (one row per fund-class and calendar day: date, plan, registrant,
+    fund, share_class, nav_date, net_assets, rates, days_in_year, accruals by component,
+    instrument)."""
+    start, end = _accrual_range(from_, to, month)
+    opts = _options(rounding, carry_missing, 10, mapping, columns)
     cov, meta = _coverage(ctx, plan, known_at)
     with _running(engine, spark_master, json_) as (eng, progress):
         result = accrue(cov, nav, start, end, out_path, engine=eng, options=opts, progress=progress)
@@ -172,6 +194,8 @@ def accrue_cmd(
         **meta,
         "from": start.isoformat(),
         "to": end.isoformat(),
+        "last_day": (end - timedelta(days=1)).isoformat(),
+        "days": (end - start).days,
         "rounding": rounding,
         "out": str(out_path),
         "rows": result.rows_written,
@@ -181,7 +205,23 @@ def accrue_cmd(
     if json_:
         echo_json(json.dumps(summary, indent=2))
         return
-    out.print(f"wrote {result.rows_written} daily rows to {out_path} (accrued {summary['total']})")
+    out.print(
+        f"accrued {start} through {end - timedelta(days=1)} ({summary['days']} days; {end} not included): "
+        f"wrote {result.rows_written} daily rows to {out_path} (accrued {summary['total']})"
+    )
+
+
+def _accrual_range(from_: str | None, to: str | None, month: str | None) -> tuple[date, date]:
+    if month is not None:
+        if from_ is not None or to is not None:
+            raise InputError("give either --month or --from/--to, not both")
+        return _month(month)
+    if from_ is None or to is None:
+        raise InputError("give --month YYYY-MM, or --from and --to (--to is the first day NOT accrued)")
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    if end <= start:
+        raise InputError(f"--to {end} must be after --from {start} (--to is the first day NOT accrued)")
+    return start, end
 
 
 @fees_app.command("payables")
@@ -196,6 +236,7 @@ def payables_cmd(
     rounding: RoundingOpt = "daily-cents-half-even",
     carry_missing: CarryOpt = False,
     mapping: MapOpt = None,
+    columns: ColumnsOpt = None,
     due_days: DueOpt = 10,
     plan_type: Annotated[
         str,
@@ -226,7 +267,7 @@ def payables_cmd(
         raise InputError("--plan-type reimbursement needs --expenses FILE")
     spent = read_expenses(expenses) if expenses is not None else []
     brought = read_carry_in(carry_in) if carry_in is not None else {}
-    opts = _options(rounding, carry_missing, due_days, mapping)
+    opts = _options(rounding, carry_missing, due_days, mapping, columns)
     cov, meta = _coverage(ctx, plan, known_at)
     with _running(engine, spark_master, json_) as (eng, progress):
         result = payables(cov, nav, start, end, engine=eng, options=opts, progress=progress)
@@ -257,7 +298,7 @@ def payables_cmd(
             )
         )
         return
-    columns = [
+    shown = [
         "fund",
         "share_class",
         "registrant",
@@ -268,8 +309,8 @@ def payables_cmd(
         "fee",
     ]
     if plan_type == "reimbursement":
-        columns += ["expenses", "carry_in", "paid", "carry_out"]
-    out.print(_money_table(f"payables {month} (due {_due(table)})", table, columns))
+        shown += ["expenses", "carry_in", "paid", "carry_out"]
+    out.print(_money_table(f"payables {month} (due {_due(table)})", table, shown))
     _print_totals(sums, plan_type == "reimbursement")
 
 
@@ -291,6 +332,7 @@ def true_up_cmd(
     rounding: RoundingOpt = "daily-cents-half-even",
     carry_missing: CarryOpt = False,
     mapping: MapOpt = None,
+    columns: ColumnsOpt = None,
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")
     ] = None,
@@ -298,7 +340,7 @@ def true_up_cmd(
 ) -> None:
     """What a month owed as the ledger knew the plan at A and at B, and the adjustment (B - A)."""
     start, end = _month(month)
-    opts = _options(rounding, carry_missing, 10, mapping)
+    opts = _options(rounding, carry_missing, 10, mapping, columns)
     cov_a, meta_a = _coverage(ctx, plan, from_known_at)
     cov_b, meta_b = _coverage(ctx, plan, to_known_at)
     with _running(engine, spark_master, json_) as (eng, progress):
@@ -343,7 +385,8 @@ def sample_data(
     json_: JsonOpt = False,
 ) -> None:
     """Synthetic net assets (a seeded random walk with flows) for every fund-class the plan
-    covers in [--from, --to), on NYSE sessions: deterministic, for demos and first steps."""
+    covers in [--from, --to), on the NYSE sessions its accruals use (from the last session on or
+    before --from: a month's first days accrue on it): deterministic, for demos and first steps."""
     start, end = parse_date(from_, "--from"), parse_date(to, "--to")
     if end <= start:
         raise InputError(f"--to {end} must be after --from {start} (the end is exclusive)")
@@ -356,4 +399,8 @@ def sample_data(
     if json_:
         echo_json(json.dumps({**meta, "out": str(out_path), "rows": table.num_rows, "fund_classes": classes}))
         return
-    out.print(f"wrote {table.num_rows} NAV rows for {classes} fund-classes to {out_path}")
+    days = table["date"].to_pylist()
+    out.print(
+        f"wrote {table.num_rows} NAV rows for {classes} fund-classes, sessions {min(days)} to {max(days)}, "
+        f"to {out_path}"
+    )

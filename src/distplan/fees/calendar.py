@@ -25,6 +25,7 @@ Granularity = Literal["month", "day"]
 # The NYSE is never closed for longer than this, so the session before a range start is in it.
 _LOOKBACK = timedelta(days=15)
 NYSE_FIRST = date(1990, 1, 1)
+NYSE_END = date(2045, 12, 31)  # exchange_calendars' XNYS schedule (periods._nyse) stops here
 
 
 def month_label(day: date) -> str:
@@ -62,6 +63,8 @@ class Calendar:
             raise InputError(f"empty date range: {start} .. {end} (the end is exclusive)")
         if start - _LOOKBACK < NYSE_FIRST:
             raise InputError(f"the NYSE calendar starts {NYSE_FIRST}; accruals start {start}")
+        if end > NYSE_END:
+            raise InputError(f"the NYSE calendar distplan knows ends {NYSE_END}; the range ends {end}")
         lo = start - _LOOKBACK
         if lo >= nyse_closed.FIRST and end <= nyse_closed.END:
             sessions = nyse_closed.sessions(lo, end)  # the same days, without the calendar's set-up

@@ -17,6 +17,7 @@ import pyarrow as pa
 from ibis.expr.types import Table
 
 from distplan.errors import InputError
+from distplan.outputs import OutputError, atomic_path
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -30,6 +31,7 @@ class Engine:
         self.con = con
         self.session = session
         self._links: Path | None = None  # see read_parquet
+        self._read: dict[str, str] = {}  # link -> the user's file, for error messages
 
     @classmethod
     def duckdb(cls, *, threads: int | None = None, memory_limit: str | None = None) -> Engine:
@@ -107,34 +109,52 @@ class Engine:
             )
         link = self._links / f"nav{len(list(self._links.iterdir()))}.parquet"
         link.symlink_to(path.resolve())
+        self._read[str(link)] = str(path)
         return self.con.read_parquet(str(link))
 
     # --- output --------------------------------------------------------------------------
 
     def to_arrow(self, expr: Table) -> pa.Table:
-        return self.con.to_pyarrow(expr)
+        try:
+            return self.con.to_pyarrow(expr)
+        except Exception as exc:
+            self._raise_input_error(exc)
+            raise
+
+    def _raise_input_error(self, exc: Exception) -> None:
+        """An engine error while reading a NAV file (corrupt Parquet: engines read pages only
+        when a query runs) is bad input: InputError naming the user's file, not our link."""
+        text = str(exc)
+        for link, original in self._read.items():
+            if link in text:
+                first = next((ln for ln in text.splitlines() if link in ln), text.splitlines()[0])
+                raise InputError(
+                    f"{original}: not a readable Parquet file: {first.replace(link, original).strip()}"
+                ) from None
 
     def write(self, expr: Table, path: Path) -> None:
         """Write `expr` to one CSV or Parquet file with the engine itself, atomically: the rows
-        go to a temporary name beside `path`, renamed into place only when complete."""
+        go to a file in a private temporary folder beside `path` (`outputs.atomic_path`),
+        renamed into place only when complete. A failed write (a full disk) is an OutputError
+        naming `path`; nothing is left behind."""
         fmt = _format(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            if self.name == "duckdb":
-                tmp.unlink()
-                if fmt == "parquet":
-                    self.con.to_parquet(expr, tmp)
+        with atomic_path(path) as tmp:
+            try:
+                if self.name == "duckdb":
+                    if fmt == "parquet":
+                        self.con.to_parquet(expr, tmp)
+                    else:
+                        self.con.to_csv(expr, tmp)
                 else:
-                    self.con.to_csv(expr, tmp)
-            else:
-                self._spark_write(expr, tmp, fmt)
-            tmp.replace(path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+                    self._spark_write(expr, tmp, fmt)
+            except Exception as exc:
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                if "No space left" in message or "Disk quota" in message:
+                    raise OutputError(f"{path}: cannot write: the disk is full") from None
+                if self.name == "duckdb" and type(exc).__name__ == "IOException":
+                    raise OutputError(f"{path}: cannot write: {message}") from None
+                self._raise_input_error(exc)
+                raise
 
     def _spark_write(self, expr: Table, target: Path, fmt: str) -> None:
         # As ibis's own to_parquet does: register the in-memory tables, compile, run; but into

@@ -14,6 +14,7 @@ a NAV row whose `fund` equals a key (case-insensitive) is read as that fund and 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -27,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from ibis.expr.types import Table
 
-from distplan.errors import InputError
+from distplan.errors import InputError, read_input_text
 from distplan.fees.engine import Engine
 from distplan.fees.navcsv import read_nav_csv
 from distplan.model import Diagnostic
@@ -152,7 +153,36 @@ def open_nav(engine: Engine, source: NavSource, columns: Mapping[str, str] | Non
             stats = arrow_stats(data)
         else:
             raise InputError(f"{path}: net assets must be a .csv or .parquet file")
+    _check_values(engine, raw, where)
     return replace(standardize(raw, where), stats=stats)
+
+
+def _check_values(engine: Engine, raw: Table, where: str) -> None:
+    """Values the fixed types cannot hold exactly, found before any cast fails mid-query:
+    date text that is not an ISO date, and float net assets that are NaN, infinite or beyond
+    what the arithmetic holds. (Only for such column types: a scan of that column.)"""
+    # Aggregates, not filters: DuckDB prunes Parquet row groups by their min/max statistics,
+    # which leave NaN out, so a filter for NaN finds nothing.
+    schema = raw.schema()
+    if "date" in schema and schema["date"].is_string():
+        d = raw["date"]
+        wrong = d.notnull() & d.try_cast("date").isnull()
+        found = engine.to_arrow(raw.aggregate(n=wrong.cast("int64").sum(), first=d.min(where=wrong)))
+        (row,) = found.to_pylist()
+        if row["n"]:
+            more = f" (and {row['n'] - 1} more row(s))" if row["n"] > 1 else ""
+            raise InputError(f"{where}: date {row['first']!r} is not a date (YYYY-MM-DD){more}")
+    if "net_assets" in schema and schema["net_assets"].is_floating():
+        x = raw["net_assets"]
+        counts = raw.aggregate(
+            nan=x.isnan().cast("int64").sum(),
+            inf=x.isinf().cast("int64").sum(),
+            big=(x.abs() >= 1e13).cast("int64").sum(),
+        )
+        (row,) = engine.to_arrow(counts).to_pylist()
+        for kind, what in (("nan", "NaN"), ("inf", "infinite"), ("big", "beyond $10 trillion")):
+            if row[kind]:
+                raise InputError(f"{where}: net_assets is not an amount in {row[kind]} row(s): {what}")
 
 
 def _checked(columns: Mapping[str, str], have: Sequence[str], where: str) -> dict[str, str]:
@@ -228,7 +258,7 @@ def standardize(raw: Table, where: str) -> Nav:
 def read_mapping(path: Path) -> dict[str, tuple[str, str]]:
     """`key,fund,share_class` rows -> {folded key: (fund, share_class)}."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with io.StringIO(read_input_text(path), newline="") as handle:
             reader = csv.DictReader(handle)
             fields = [f.strip() for f in reader.fieldnames or []]
             if not {"key", "fund"} <= set(fields):

@@ -11,6 +11,7 @@ pay the fee itself and never come here.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from distplan.errors import InputError
+from distplan.errors import InputError, read_input_text
 from distplan.model import Diagnostic, FundClassKey, N1ACategory
 from distplan.periods import round_cents
 
@@ -52,7 +53,7 @@ def _money(value: str, where: str) -> Decimal:
 def read_expenses(path: Path) -> list[Expense]:
     """CSV with columns month (YYYY-MM), fund, share_class, category, amount."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with io.StringIO(read_input_text(path), newline="") as handle:
             reader = csv.DictReader(handle)
             need = {"month", "fund", "category", "amount"}
             have = {f.strip() for f in reader.fieldnames or []}
@@ -88,7 +89,7 @@ def read_expenses(path: Path) -> list[Expense]:
 def read_carry_in(path: Path) -> dict[FundClassKey, Decimal]:
     """CSV with columns fund, share_class, amount: unreimbursed balances brought forward."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with io.StringIO(read_input_text(path), newline="") as handle:
             reader = csv.DictReader(handle)
             if not {"fund", "amount"} <= {f.strip() for f in reader.fieldnames or []}:
                 raise InputError(f"{path}: carry-in needs columns fund, share_class, amount")

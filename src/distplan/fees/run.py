@@ -33,10 +33,11 @@ from distplan.fees.coverage import CoverageLike, Period, ResolvedCoverage, label
 from distplan.fees.engine import Engine
 from distplan.fees.expressions import ROUNDINGS, Rounding
 from distplan.fees.navsource import Nav, NavSource, Stats, open_nav, read_mapping
-from distplan.model import Diagnostic, FundClassKey
+from distplan.model import Diagnostic, FundClassKey, suggest
 
 # The exact integer arithmetic of `expressions` holds below this: $10 trillion per fund-class.
 MAX_NET_ASSETS = Decimal("1e13")
+MAX_DUE_DAYS = 366
 _LIST = 8  # how many gaps/funds an error line names before "and N more"
 
 Progress = Callable[[str], None]
@@ -87,8 +88,8 @@ class FeeOptions:
     def __post_init__(self) -> None:
         if self.rounding not in ROUNDINGS:
             raise InputError(f"--rounding: expected one of {', '.join(ROUNDINGS)}, got {self.rounding!r}")
-        if self.due_days < 0:
-            raise InputError("--due-days must not be negative")
+        if not 0 <= self.due_days <= MAX_DUE_DAYS:
+            raise InputError(f"--due-days {self.due_days}: expected 0 to {MAX_DUE_DAYS} days after month end")
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class _Run:
         self.warnings.extend(self.nav.warnings)
         self.where = self.nav.where
         self.carried: pa.Table | None = None
+        self._unmatched: list[str] = []  # NAV fund-classes the plan never covered, as labels
         self._cov_pa = self._cov_arrow()
         self._months_pa = self.cal.month_table(options.due_days)
         self._cov_t = ibis.memtable(self._cov_pa)
@@ -284,12 +286,16 @@ class _Run:
             matched["nav_fund"].append(fund)
             matched["nav_class"].append(share_class)
             matched["fc_id"].append(fc_id)
+        covered = sorted({p.fund for p in self.cov.periods})
+        self._unmatched = [label(f, c or None) for f in sorted(unmatched) for c in sorted(unmatched[f])]
         for fund in sorted(unmatched):
             classes = ", ".join(sorted(c or "(no class)" for c in unmatched[fund]))
+            near = suggest(fund, covered)
+            hint = f" (did you mean {near!r}?)" if near else ""
             self.warnings.append(
                 Diagnostic(
                     "warning",
-                    f"{self.where}: NAV for {fund!r} ({classes}) ignored: the plan never covered it",
+                    f"{self.where}: NAV for {fund!r} ({classes}) ignored: the plan never covered it{hint}",
                 )
             )
         if off_days:
@@ -490,16 +496,30 @@ class _Run:
                         missing.setdefault(p.fc_id, []).append(day)
         if not missing:  # pragma: no cover - the check and this look disagree: a bug
             raise RuntimeError("NAV completeness check failed but no gap was found")
-        gaps = [
-            f"{names[fc]}: {_dates(days)}" for fc, days in sorted(missing.items(), key=lambda i: names[i[0]])
-        ]
-        n_days = sum(len(v) for v in missing.values())
         if not self.options.carry_missing:
-            raise InputError(
-                f"{self.where}: no NAV for {n_days} covered NYSE day(s): {_listing(gaps)} "
-                "(--carry-missing carries the last NAV)"
-            )
+            raise InputError(f"{self.where}: {self._gaps(missing, present, names)}")
         self._carry(missing, present, names)
+
+    def _gaps(
+        self, missing: dict[int, list[date]], present: dict[int, dict[date, Decimal]], names: dict[int, str]
+    ) -> str:
+        """The gaps in one line: fund-classes without a single NAV row (a misspelt name, most
+        likely: the closest unmatched NAV name is suggested), then the missing days of others."""
+        by_name = sorted(missing, key=lambda fc: names[fc])
+        parts = []
+        absent = [fc for fc in by_name if not present[fc]]
+        if absent:
+            listed = []
+            for fc in absent:
+                near = suggest(names[fc], self._unmatched)
+                listed.append(names[fc] + (f" (did you mean the NAV's {near!r}?)" if near else ""))
+            parts.append(f"no NAV rows at all for {len(absent)} covered fund-class(es): {_listing(listed)}")
+        partial = [fc for fc in by_name if present[fc]]
+        if partial:
+            n_days = sum(len(missing[fc]) for fc in partial)
+            gaps = [f"{names[fc]}: {_dates(missing[fc])}" for fc in partial]
+            parts.append(f"no NAV for {n_days} covered NYSE day(s): {_listing(gaps)}")
+        return "; ".join(parts) + " (--carry-missing carries the last NAV)"
 
     def _carry(
         self, missing: dict[int, list[date]], present: dict[int, dict[date, Decimal]], names: dict[int, str]

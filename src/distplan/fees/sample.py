@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from distplan.fees.calendar import Calendar
 from distplan.fees.coverage import CoverageLike
 from distplan.model import FundClassKey
-from distplan.periods import Period, nyse_sessions
+from distplan.outputs import write_atomic
 
 
 def _rng(seed: int, key: tuple[str, str]) -> np.random.Generator:
@@ -28,8 +29,10 @@ def _rng(seed: int, key: tuple[str, str]) -> np.random.Generator:
 
 def sample_nav(coverage: Iterable[CoverageLike], start: date, end: date, seed: int = 12) -> pa.Table:
     """Columns fund, share_class, date, net_assets (decimal128(18, 2)) for every fund-class the
-    coverage covers on some day of `[start, end)`, on every NYSE session of that range."""
-    days = nyse_sessions(Period(start, end))
+    coverage covers on some day of `[start, end)`, on every NYSE session the accruals of that
+    range use: those in it and the last one before `start` (a month's first days, before its
+    first session, accrue on the previous month's last NAV)."""
+    days = list(Calendar.build(start, end).sessions)
     classes: dict[FundClassKey, tuple[str, str]] = {}
     for c in coverage:
         if c.start < end and (c.end is None or c.end > start):
@@ -60,7 +63,8 @@ def sample_nav(coverage: Iterable[CoverageLike], start: date, end: date, seed: i
 
 
 def write_table(table: pa.Table, path: Path) -> None:
-    """Write a small Arrow table to .csv or .parquet atomically (temp file, then rename)."""
+    """Write a small Arrow table to .csv or .parquet: encoded in memory, then written all or
+    nothing by `outputs.write_atomic` (a fresh temp name, never a planted link; OutputError)."""
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -69,13 +73,9 @@ def write_table(table: pa.Table, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise InputError(f"{path}: output must end in .csv or .parquet")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        if suffix == ".csv":
-            pacsv.write_csv(table, tmp)
-        else:
-            pq.write_table(table, tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    sink = pa.BufferOutputStream()
+    if suffix == ".csv":
+        pacsv.write_csv(table, sink)
+    else:
+        pq.write_table(table, sink)
+    write_atomic(path, sink.getvalue().to_pybytes())
