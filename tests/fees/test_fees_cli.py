@@ -67,8 +67,5 @@ def test_cli_aim_november(tmp_path: Path) -> None:
     done = run(tmp_path, "fees", "accrue", "--nav", "nav.parquet", "--from", "2004-01-01", "--to", "2004-02-01",
                "--out", "jan.csv")  # fmt: skip
     assert done.returncode == 2
-    assert (
-        done.stderr.startswith("distplan: nav.parquet: no NAV for")
-        and done.stderr.count("\n") == 1
-    )
+    assert done.stderr.startswith("distplan: nav.parquet: no NAV for") and done.stderr.count("\n") == 1
     assert not (tmp_path / "jan.csv").exists()
