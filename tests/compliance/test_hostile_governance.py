@@ -174,7 +174,7 @@ def test_yaml_bombs_are_refused_quickly(tmp_path: Path, text: str, expected: str
         started = time.perf_counter()
         with pytest.raises(InputError, match=expected) as caught:
             load(path)
-        assert time.perf_counter() - started < 5
+        assert time.perf_counter() - started < 30  # not a timing: before, these ran out of memory
         assert str(caught.value).startswith(f"{path}:")
 
 

@@ -60,14 +60,14 @@ def _compose(text: str, where: str) -> tuple[Any, dict[str, int]]:
     """Parse YAML keeping the 1-based line of every field (dotted path -> line), within the
     limits of `yamlsafe` (size, depth, aliases and what they expand to)."""
     node = yamlsafe.compose(text, where)
+    if node is not None:
+        yamlsafe.check_expansion(node, where, cycles=True)  # walk() names the field of a cycle
     lines: dict[str, int] = {}
     constructor = yaml.constructor.SafeConstructor()
-    budget = yamlsafe.Budget(where)
 
     open_nodes: set[int] = set()
 
     def walk(n: yaml.Node, path: str) -> Any:
-        budget.spend(n)
         lines[path] = n.start_mark.line + 1
         if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
             if id(n) in open_nodes:  # an alias to an enclosing node: a cycle

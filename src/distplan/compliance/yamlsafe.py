@@ -108,16 +108,31 @@ class Budget:
             )
 
 
-def _expand_count(node: yaml.Node, budget: Budget) -> None:
-    stack = [node]
+def check_expansion(node: yaml.Node, where: str, *, cycles: bool = False) -> None:
+    """Refuse a node graph whose aliases expand to more than MAX_VALUES values, counting
+    without building anything. A cycle (&a [*a]) is refused too unless `cycles` (the caller
+    then reports it, with the field it is in)."""
+    budget = Budget(where)
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
     while stack:
-        n = stack.pop()
+        n, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(n))
+            continue
         budget.spend(n)
+        if not isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            continue
+        if id(n) in on_path:
+            if cycles:
+                continue
+            raise InputError(f"{where}:{n.start_mark.line + 1}: refused: refers to itself (YAML alias)")
+        on_path.add(id(n))
+        stack.append((n, True))
         if isinstance(n, yaml.MappingNode):
-            for key, value in n.value:
-                stack.extend((key, value))
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
+            stack.extend((part, False) for pair in n.value for part in pair)
+        else:
+            stack.extend((item, False) for item in n.value)
 
 
 def load(text: str, where: str) -> Any:
@@ -125,7 +140,7 @@ def load(text: str, where: str) -> Any:
     node = compose(text, where)
     if node is None:
         return None
-    _expand_count(node, Budget(where))  # a cycle (&a [*a]) runs out of budget too
+    check_expansion(node, where)
     try:
         return yaml.constructor.SafeConstructor().construct_document(node)
     except yaml.YAMLError as exc:
