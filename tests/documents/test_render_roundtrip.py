@@ -36,7 +36,6 @@ MISREAD_ORIGINALS = {
         "'(none)' under a Share Class column read as a class; plan classes reordered"
     ),
     "pioneer-funds-distribution-plan-appendix-a-b-class-rates-2013-truncated": "prose fragments read as funds",
-    "vaneck-funds-class-a-12b-1-plan-exhibit-a-2009": "a header cell read as a fund",
 }
 
 

@@ -56,7 +56,7 @@ def _text_table(group: FundGroup) -> list[str]:
 def _text_block(block: Block) -> list[str]:
     if isinstance(block, Heading):
         lines = [_centre(line) for line in block.lines]
-        if block.level == 0 and len(lines) > 1:
+        if block.level == 0 and len(lines) > 1 and block.lines[-1].startswith("("):
             lines.insert(len(lines) - 1, "")  # the class line stands apart, as in the reference
         return lines
     if isinstance(block, Para):

@@ -92,9 +92,26 @@ def reads_as_heading(line: str) -> bool:
     return len(words) < 6 or (small < 3 and len(words) <= 12)
 
 
+_UNBROKEN = ("PURSUANT", "TO", "RULE", "12B-1")  # a heading line "RULE 12b-1" reads as a label
+
+
+def _keep_together(words: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    n = len(_UNBROKEN)
+    i = 0
+    while i < len(words):
+        if tuple(w.upper() for w in words[i : i + n]) == _UNBROKEN:
+            out.append(" ".join(words[i : i + n]))
+            i += n
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def fill(words: Sequence[str]) -> list[str]:
     lines: list[str] = []
-    for word in words:
+    for word in _keep_together(words):
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and len(candidate) <= HEADING_WIDTH and reads_as_heading(candidate):
             lines[-1] = candidate
