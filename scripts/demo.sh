@@ -44,4 +44,12 @@ $dp $db record examples/governance.yaml
 $dp $db check --as-of 2004-12-31 || echo "(distplan check exits 1 when it finds errors: the sample has deliberate gaps)"
 $dp $db calendar --from 2004-12-31 --to 2005-07-01
 
+step "7. The web app on this ledger: a demo user, and how to open it"
+if ! $dp $db users list | grep -q '^demo'; then
+  echo 'demo-password' | $dp $db users add demo --role counsel --password-stdin
+fi
+echo "  Open the app:  $dp $db serve   then http://127.0.0.1:8000/ and sign in as demo / demo-password"
+echo "  API token:     $dp $db users token demo"
+echo "  Other roles:   $dp $db users add NAME --role admin|administrator|distributor|auditor --password-stdin"
+
 printf '\nDone. Files in %s/\n' "$out"
