@@ -10,7 +10,7 @@ truncation, duplicated/deleted/shuffled lines, huge numbers, full-width digits, 
 in structured fields. Each input runs the real CLI in a forked child killed at --timeout.
 
 Prints per target: inputs tried, failures (hang, traceback, internal error, exit status other
-than 0/1/2), and the worst time per input; each failing input is kept under DIR/failures.
+than 0/1/2), and the worst CPU (and wall) time per input; each failing input is kept under DIR/failures.
 Exit status 1 if anything failed. The harness is tests/fuzz/fuzzing.py (also used by the
 bounded test in tests/fuzz/test_fuzz.py).
 """
@@ -34,7 +34,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--inputs", type=int, default=300, help="inputs per target")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per input")
+    parser.add_argument("--timeout", type=float, default=10.0, help="CPU seconds per input")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", help="run only the targets whose name contains this")
     parser.add_argument("--keep", type=Path, help="work directory to keep (default: a temp dir)")
@@ -54,7 +54,7 @@ def main() -> None:
         spent = time.monotonic() - start
         print(
             f"{target.name:30} {target.tried:5} inputs  {len(target.failures):3} failures  "
-            f"worst {target.worst:6.2f} s  total {spent:6.1f} s",
+            f"worst {target.worst:6.2f} s CPU ({target.worst_wall:6.2f} s wall)  total {spent:6.1f} s",
             flush=True,
         )
         for failure in target.failures:
