@@ -30,6 +30,9 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
         text = clean_name(line.text)
         if is_caps(text) and CORP_SUFFIX.search(text) and not re.search(r"\bplan\b", text, re.I):
             found = found or text
+    # "series of the Trust" names no one: a generic reference is not a registrant.
+    if found and re.fullmatch(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant)", found, re.I):
+        return None
     return found
 
 
@@ -53,9 +56,17 @@ def class_scope(
     return ClassScope(None, "")
 
 
-def prose_rate(prose_rates: list[tuple[Decimal, int]]) -> tuple[Decimal, int] | None:
-    """One rate stated in prose for all funds (several different rates: none applies to all)."""
-    values = {v for v, _ in prose_rates}
-    if len(values) == 1:
-        return prose_rates[0]
+@dataclass(frozen=True)
+class ProseRate:
+    value: Decimal
+    line: int
+    current: bool  # "the current authorized maximum ... is 0.25%": below the plan maximum
+
+
+def prose_rate(rates: list[ProseRate]) -> ProseRate | None:
+    """One rate stated in prose for all funds: the plan maximum where a lower currently authorized
+    rate is also stated; several different maxima: none applies to all."""
+    maxima = [r for r in rates if not r.current] or rates
+    if len({r.value for r in maxima}) == 1:
+        return maxima[0]
     return None

@@ -47,7 +47,7 @@ def extract_document(doc: Document) -> Instrument:
 
     stated = context.prose_rate(parsed.prose_rates)
     if rows and all(r.total_rate is None for r in rows) and stated is not None:
-        value, line = stated
+        value, line = stated.value, stated.line
         rows = [confidence.inherit_rate(r, value) for r in rows]
         diags.append(Diagnostic("info", f"rate {value}% stated in prose applied to every row", line))
 

@@ -204,6 +204,11 @@ def read_meta(doc: Document, flow: Flow) -> Meta:
     head = " ".join(line.text for line in doc.lines[:12])
     number = V.amendment_number(title) or V.amendment_number(head[:400])
     first_title = lines[0].text.strip(QUOTES + " ") if lines else ""
+    # A title block whose own line is "SCHEDULE A" (after the trust and plan names) is a schedule.
+    for line in lines[1:]:
+        if HEADING.match(line.text.strip(QUOTES + " ")) and not HEADING.match(first_title):
+            first_title = line.text.strip(QUOTES + " ")
+            break
     kind = document_kind(title, first_title, number)
 
     plan_title: str | None = None

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from distplan.documents import values as V
 from distplan.documents.cells import Tok
-from distplan.documents.context import ClassScope
-from distplan.documents.names import FUND_CLASS_SUFFIX, HEADING, QUOTES, words
+from distplan.documents.context import ClassScope, ProseRate
+from distplan.documents.names import CORP_SUFFIX, FUND_CLASS_SUFFIX, HEADING, QUOTES, is_caps, words
 from distplan.model import Diagnostic, ScheduleRow
 
 
@@ -65,11 +65,44 @@ class Parse:
     last_line: int | None = None
     classes_seen: list[str] = field(default_factory=list)  # named in the schedule's cells
     prose_classes: list[str] = field(default_factory=list)  # named in its prose
-    prose_rates: list[tuple[Decimal, int]] = field(default_factory=list)
+    prose_rates: list[ProseRate] = field(default_factory=list)
+    class_rates: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # rates given per class
+    class_rate_lines: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
 
 
 _VALUE_KINDS = ("rate", "none", "date")
+_RATE_PROSE = re.compile(r"annum|annual|average daily net assets", re.I)
+_CURRENT = re.compile(r"\bcurrent(ly)?\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[a-z%)])\.\s+(?=[A-Z])")
+
+
+_STRONG = re.compile(r"\b(trust|inc|incorporated|corp|corporation|company|llc|ltd)\b\.?", re.I)
+
+
+def _section_label(text: str, document_registrant: str | None) -> bool:
+    """A heading that reads like a registrant only by a generic plural ("... FUNDS") while the
+    document already names a trust or company of another name: a group of funds, not a registrant."""
+    if document_registrant is None or _STRONG.search(text) or not _STRONG.search(document_registrant):
+        return False
+    first = words(text)[:1]
+    return bool(CORP_SUFFIX.search(text)) and first != words(document_registrant)[:1]
+
+
+def prose_rates(t: Tok) -> list[ProseRate]:
+    """Rates a prose cell states for the schedule's funds, sentence by sentence; a rate in a
+    sentence about the "current" authorized level is marked (the plan maximum is what counts)."""
+    found: list[ProseRate] = []
+    for sentence in _SENTENCE_END.split(t.text):
+        if not _RATE_PROSE.search(sentence):
+            continue
+        for m in V.RATE_IN_TEXT.finditer(sentence):
+            value = V.rate_value(m.group(1))
+            if value is not None:
+                found.append(ProseRate(value, t.line, bool(_CURRENT.search(sentence))))
+    return found
+
+
 _CLASS_WORD = re.compile(r"^[A-Z][a-z]{2,13}\.?\*?$")  # "Institutional", "Investor" in a class column
 
 
@@ -167,9 +200,14 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     out.label_line = t.line
             last_kind = t.kind
             continue
+        if t.kind == "prose":
+            out.prose_rates.extend(prose_rates(t))
         if not active:
+            nxt = _next_meaningful(toks, i)
             if t.kind == "header" and any(f != "other" for f in t.fields):
                 active = True
+            elif t.kind == "fund" and t.first and nxt is not None and nxt.kind == "fund":
+                active = True  # a bare list of funds is a schedule
             else:
                 continue
         if t.kind == "stop":
@@ -186,11 +224,6 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             for c in t.classes:
                 if c not in out.prose_classes:
                     out.prose_classes.append(c)
-            m = V.RATE_IN_TEXT.search(t.text)
-            if m and re.search(r"annum|annual|average daily net assets", t.text, re.I):
-                value = V.rate_value(m.group(1))
-                if value is not None:
-                    out.prose_rates.append((value, t.line))
             last_kind = t.kind
             continue
         if t.kind == "header":
@@ -210,6 +243,21 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
         if t.kind == "registrant" and class_col and nxt is not None and nxt.kind in ("class", "code"):
             t.kind = "fund"  # a single-series company with its own classes: its own registrant
             registrant = t.text
+        if t.kind == "registrant" and _section_label(t.text, default_registrant):
+            close()  # "ACTIVELY MANAGED FUNDS" under "DIREXION SHARES ETF TRUST": a group, not a trust
+            last_kind = "heading"
+            continue
+        if (
+            t.kind == "fund"
+            and is_caps(t.text)
+            and nxt is not None
+            and nxt.kind in ("fund", "name")
+            and not is_caps(nxt.text)
+            and last_kind != "fund"
+        ):
+            close()  # "SUBADVISED FUND" above mixed-case fund names: a group label
+            last_kind = "heading"
+            continue
         if t.kind == "registrant":
             close()
             if t.text.startswith("(") and registrant and last_kind in ("header", "registrant", "pct"):
@@ -269,6 +317,18 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             follows_value = nxt is not None and nxt.kind in (*_VALUE_KINDS, "class")
             fund_position = t.first and (
                 (t.kind == "fund" and (header_seen or registrant is not None or follows_value))
+                or (
+                    t.kind == "fund"
+                    and (last_kind in ("fund", "heading") or (nxt is not None and nxt.kind == "fund"))
+                )
+                or (
+                    t.kind == "name"
+                    and last_kind == "fund"
+                    and row is not None
+                    and not row.has_values()
+                    and len(words(t.text)) >= 3
+                    and not is_caps(t.text)
+                )
                 or (t.kind == "name" and header_seen and has_fund_col and len(words(t.text)) >= 2)
                 or (t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS)
             )
@@ -278,7 +338,7 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 and not row.class_fees
                 and t.row == toks[i - 1].row + 1
                 and toks[i - 1].kind in ("fund", "name")
-                and not re.search(r"\b(fund|portfolio|etf|trust)\s*$", row.fund, re.I)
+                and not re.search(r"\b(fund|portfolio|etf|trust|shares)\s*$", row.fund, re.I)
                 and len(words(t.text)) <= 4
             ):
                 # A fund name wrapped onto the next line ("Zeta International Equity" / "Fund").
@@ -294,6 +354,7 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     if found:
                         name, cls = name[: m.start()].strip(), found[0]
                 row = _Row(name, registrant, cls, t.line, t.line, section_class=section_class)
+                t.kind = "fund"
             elif row is not None and t.row == toks[i - 1].row and not t.first:
                 pass
             last_kind = t.kind

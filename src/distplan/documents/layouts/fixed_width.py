@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from distplan.documents.layout import Cell, Line, is_sentence
+from distplan.documents.values import NONE_WORDS
 
 _TAG_LINE = re.compile(
     r"^\s*</?(PAGE|TABLE|CAPTION|S|C|FN|PRE|DOCUMENT|TEXT|TYPE|SEQUENCE|FILENAME|DESCRIPTION)\b[^>]*>\s*$",
@@ -15,6 +16,7 @@ _TAG_LINE = re.compile(
 _INLINE_TAG = re.compile(r"</?(S|C|PAGE|FN|CAPTION)>", re.I)
 _PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?\s*$", re.I)
 _RULE_CHARS = frozenset("-_=*~. \t")
+_WORD_ONLY = re.compile(r"^[A-Z][A-Za-z'’.-]*:?$")  # one capitalised word, no value
 _COL_SPLIT = re.compile(r"\S+(?: {1,2}\S+)*")  # a cell: words apart by at most two spaces
 
 
@@ -78,4 +80,26 @@ def fixed_width_lines(text: str) -> list[Line]:
         if line is not None:
             paragraph.append(line)
     out.extend(_paragraph(paragraph) if wraps else paragraph)
+    return out if wraps else _rejoin_words(out)
+
+
+def _rejoin_words(lines: list[Line]) -> list[Line]:
+    """Text broken a word or two per line ("Evolution" / "VP Managed Bond Fund", "Up" / "to" /
+    "0.25% of ..."): a line of one word carries on into the next line."""
+    out: list[Line] = []
+    carry: Line | None = None
+    for line in lines:
+        if carry is not None and len(line.cells) == 1:
+            text = f"{carry.text} {line.text}"
+            breaks = ((0, carry.no), (len(carry.text) + 1, line.no))
+            line = Line(carry.no, (Cell(text, carry.indent),), indent=carry.indent, breaks=breaks)
+        elif carry is not None:
+            out.append(carry)
+        carry = None
+        if len(line.cells) == 1 and _WORD_ONLY.match(line.text) and not NONE_WORDS.match(line.text):
+            carry = line
+            continue
+        out.append(line)
+    if carry is not None:
+        out.append(carry)
     return out
