@@ -110,9 +110,11 @@ def test_pathological_lines_take_linear_time(line: str) -> None:
 def test_a_megabyte_of_corpus_text_extracts_in_linear_time() -> None:
     text = "\n".join(TEXTS)
     one_mb = (text * (1_000_000 // len(text) + 1))[:1_000_000]
-    assert _cpu_seconds(one_mb) < 2.0
-    # Linear: a quarter of the text costs about a quarter of the time (generous bound).
-    assert _cpu_seconds(one_mb[:250_000]) < 0.9
+    whole, quarter = _cpu_seconds(one_mb), _cpu_seconds(one_mb[:250_000])
+    # Linear: four times the text costs about four times the time (quadratic would be 16x).
+    assert whole < 6 * max(quarter, 0.05), (whole, quarter)
+    # 1.6 s on an idle core (bench/extract.py --megabyte); the bound leaves room for a loaded machine.
+    assert whole < 6.0
 
 
 # --- HTML that is not all elements (issue 8 item 17) ---------------------------------------

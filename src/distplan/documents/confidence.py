@@ -51,7 +51,7 @@ def review(
             row = _flag(row, "no share class")
         for flag in row.flags:
             diags.append(Diagnostic("warning", f"{row.fund}: {flag}", where))
-        out.append(replace(row, confidence=row_confidence(row.flags)))
+        out.append(replace(row, confidence=row_confidence(row.flags)) if row.flags else row)
     return out, diags
 
 

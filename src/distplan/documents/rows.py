@@ -72,6 +72,7 @@ class Parse:
 
 
 _VALUE_KINDS = ("rate", "none", "date")
+_NAME_END = re.compile(r"\b(fund|portfolio|etf|trust|shares)\s*$", re.I)
 _RATE_PROSE = re.compile(r"annum|annual|average daily net assets", re.I)
 _CURRENT = re.compile(r"\bcurrent(ly)?\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[a-z%)])\.\s+(?=[A-Z])")
@@ -338,7 +339,8 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 and not row.class_fees
                 and t.row == toks[i - 1].row + 1
                 and toks[i - 1].kind in ("fund", "name")
-                and not re.search(r"\b(fund|portfolio|etf|trust|shares)\s*$", row.fund, re.I)
+                and len(row.fund) < 120  # a wrapped name spans a line or two, never a page
+                and not _NAME_END.search(row.fund[-12:])
                 and len(words(t.text)) <= 4
             ):
                 # A fund name wrapped onto the next line ("Zeta International Equity" / "Fund").

@@ -35,8 +35,8 @@ def _continues(cell: list[str], line: str, first: bool) -> bool:
         return False
     if _CONNECTOR_END.search(text) or line[:1].islower() or line[:1] == "(":
         return not is_sentence(line) or line[:1].islower()
-    if V.find_dates(f"{text} {line}") and not V.find_dates(text) and not V.find_dates(line):
-        return True
+    if line[:1].isdigit() and V.find_dates(f"{text} {line}") and not V.find_dates(text):
+        return not V.find_dates(line)  # a date cut after the day: "September 28," then "2011"
     if _CLASS_WORD.match(line) and len(text) < 40 and not V.find_classes(text):
         return True  # "Administrative" / "Class*", "Service" / "Shares"
     return (
