@@ -10,6 +10,7 @@ Nothing here knows a fund family: only what 12b-1 schedules have in common.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from distplan.documents import confidence, context
@@ -19,8 +20,8 @@ from distplan.documents.layout import Document, parse_bytes, read_document
 from distplan.documents.meta import read_meta
 from distplan.documents.operations import restated_section, schedule_operations
 from distplan.documents.prose import prose_rows
-from distplan.documents.rows import merge_rows, parse_schedule
-from distplan.model import Diagnostic, Instrument, Level, PlanRef, Schedule, Source
+from distplan.documents.rows import apply_class_rates, merge_rows, parse_schedule
+from distplan.model import Diagnostic, Instrument, Level, Operation, PlanRef, Schedule, Source
 
 
 def extract_path(path: Path | str) -> Instrument:
@@ -43,7 +44,7 @@ def extract_document(doc: Document) -> Instrument:
         diags.append(Diagnostic("warning", "no effective date found", None))
 
     scope = context.class_scope(meta.plan_classes, parsed.classes_seen, parsed.prose_classes)
-    rows = merge_rows([r.to_row(scope) for r in parsed.rows], diags)
+    rows = apply_class_rates(merge_rows([r.to_row(scope) for r in parsed.rows], diags), parsed)
 
     stated = context.prose_rate(parsed.prose_rates)
     if rows and all(r.total_rate is None for r in rows) and stated is not None:
@@ -55,6 +56,12 @@ def extract_document(doc: Document) -> Instrument:
     if not rows:
         rows = prose_rows(flow, registrant, scope, diags)
     ops = schedule_operations(flow, meta.kind, rows, parsed.label, restated)
+    renames = tuple(
+        Operation("rename_fund", target=old, new_name=new, lines=(line, line))
+        for old, new, line in parsed.renames
+    )
+    if renames:
+        ops = replace(ops, operations=renames + ops.operations)
 
     if parsed.truncated:
         diags.append(

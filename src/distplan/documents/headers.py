@@ -141,6 +141,8 @@ def header_fields(text: str) -> tuple[str, ...] | None:
         fields.append("aggregate")
     elif _FEE_GENERIC.search(low):
         fields.append("fee")
+    elif _FUND_COL.search(low) and re.search(r"\b(new|former|old|prior|previous)\b", low):
+        fields.append("renamed")  # FUND NAME / NEW FUND NAME: a rename table, not schedule rows
     elif _FUND_COL.search(low) and "registrant" not in fields:
         fields.append("fund")
     elif re.search(r"\bclass(es)?\b", low) and not V.CLASS_AFTER.search(text):

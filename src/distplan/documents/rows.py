@@ -11,7 +11,15 @@ from decimal import Decimal
 from distplan.documents import values as V
 from distplan.documents.cells import Tok
 from distplan.documents.context import ClassScope, ProseRate
-from distplan.documents.names import CORP_SUFFIX, FUND_CLASS_SUFFIX, HEADING, QUOTES, is_caps, words
+from distplan.documents.names import (
+    CORP_SUFFIX,
+    FUND_CLASS_SUFFIX,
+    HEADING,
+    QUOTES,
+    clean_name,
+    is_caps,
+    words,
+)
 from distplan.model import Diagnostic, ScheduleRow
 
 
@@ -30,6 +38,7 @@ class _Row:
     flags: list[str] = field(default_factory=list)
     more_classes: list[str] = field(default_factory=list)  # "A, C, F": one row per listed class
     covered: list[str] = field(default_factory=list)  # class matrix cells marked with the class
+    class_level: bool = False  # a row of class rates, no fund: inherited by the class's funds
 
     def has_values(self) -> bool:
         return self.filled > 0
@@ -68,6 +77,7 @@ class Parse:
     prose_rates: list[ProseRate] = field(default_factory=list)
     class_rates: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # rates given per class
     class_rate_lines: dict[str, int] = field(default_factory=dict)
+    renames: list[tuple[str, str, int]] = field(default_factory=list)  # (old name, new name, line)
     truncated: bool = False
 
 
@@ -88,6 +98,31 @@ def _section_label(text: str, document_registrant: str | None) -> bool:
         return False
     first = words(text)[:1]
     return bool(CORP_SUFFIX.search(text)) and first != words(document_registrant)[:1]
+
+
+def apply_class_rates(rows: list[ScheduleRow], parsed: Parse) -> list[ScheduleRow]:
+    """Rows that state no fee take the rates their class was given once (a class table above a
+    bare fund list); with one class table, rows of no stated class take it too."""
+    if not parsed.class_rates:
+        return rows
+    only = next(iter(parsed.class_rates)) if len(parsed.class_rates) == 1 else None
+    out = []
+    for row in rows:
+        cls = row.share_class or only
+        fees = parsed.class_rates.get(cls) if cls else None
+        if fees is None or row.total_rate is not None:
+            out.append(row)
+            continue
+        out.append(
+            replace(
+                row,
+                share_class=cls,
+                distribution_fee=fees.get("distribution"),
+                service_fee=fees.get("service"),
+                aggregate_fee=fees.get("aggregate"),
+            )
+        )
+    return out
 
 
 def prose_rates(t: Tok) -> list[ProseRate]:
@@ -125,12 +160,19 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
     zone: list[str] | None = None  # header fields being gathered
     has_fund_col = False
     class_col = False  # the header named a class column ("Classes", "Share Class")
+    renaming: list[tuple[str, int]] | None = None  # inside an old name / new name table
     header_seen = False
     row: _Row | None = None
     last_kind = ""
 
     def close() -> None:
         nonlocal row
+        if row is not None and row.class_level:
+            if row.fees and row.share_class:
+                out.class_rates[row.share_class] = dict(row.fees)
+                out.class_rate_lines[row.share_class] = row.first
+            row = None
+            return
         if row is not None and row.covered:
             # A coverage matrix: the classes marked are covered; a dash means "not offered".
             for cls in row.covered:
@@ -227,6 +269,21 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     out.prose_classes.append(c)
             last_kind = t.kind
             continue
+        if t.kind == "header" and "renamed" in t.fields:
+            close()
+            zone, renaming = None, []
+            last_kind = t.kind
+            continue
+        if renaming is not None:
+            if t.kind in ("fund", "name", "registrant") and t.first:
+                renaming.append((clean_name(t.text), t.line))
+                if len(renaming) == 2:
+                    (old, line), (new, _) = renaming
+                    out.renames.append((old, new, line))
+                    renaming = []
+                continue
+            if t.kind in ("heading", "prose", "stop", "header"):
+                renaming = None
         if t.kind == "header":
             close()
             if zone is None:
@@ -377,6 +434,9 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 fund, reg = row.fund, row.registrant
                 close()
                 row = _Row(fund, reg, cls, t.line, t.line, more_classes=list(t.classes[1:]))
+            elif row is None and nxt is not None and nxt.kind in ("rate", "none") and len(t.classes) == 1:
+                # "Class A | NONE | 0.25% | 0.25%" above a bare fund list: rates for the whole class.
+                row = _Row("", None, cls, t.line, t.line, class_level=True)
             else:
                 close()
                 section_class = cls
