@@ -62,6 +62,25 @@ def test_cli_month_sample_data_accrue_month_and_one_line_failures(tmp_path: Path
             "NYSE calendar starts",
         ),
         (
+            ("sample-data", "--from", "0001-01-01", "--to", "0001-02-01", "--out", "x.csv"),
+            "NYSE calendar starts",
+        ),
+        (
+            (
+                "fees",
+                "accrue",
+                "--nav",
+                "jan.parquet",
+                "--from",
+                "2004-01-01",
+                "--to",
+                "9999-12-31",
+                "--out",
+                "x.csv",
+            ),
+            "calendar distplan knows ends",
+        ),
+        (
             ("fees", "payables", "--nav", "jan.parquet", "--month", "2004-01", "--due-days", "100000000"),
             "--due-days",
         ),

@@ -61,7 +61,7 @@ class Calendar:
     def build(cls, start: date, end: date) -> Calendar:
         if end <= start:
             raise InputError(f"empty date range: {start} .. {end} (the end is exclusive)")
-        if start - _LOOKBACK < NYSE_FIRST:
+        if start < NYSE_FIRST + _LOOKBACK:  # (start - _LOOKBACK overflows for year 1)
             raise InputError(f"the NYSE calendar starts {NYSE_FIRST}; accruals start {start}")
         if end > NYSE_END:
             raise InputError(f"the NYSE calendar distplan knows ends {NYSE_END}; the range ends {end}")
