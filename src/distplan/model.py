@@ -469,13 +469,11 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise self.fail(f"{path}.{key}", 'expected a decimal string such as "0.25"')
-        try:
-            rate = Decimal(str(value).strip().rstrip("%"))
-        except InvalidOperation:
-            raise self.fail(f"{path}.{key}", f"not a number: {value!r}") from None
-        if not rate.is_finite() or rate < 0:
-            raise self.fail(f"{path}.{key}", f"not a non-negative rate: {value!r}")
-        return rate
+        # Plain digits only; the range is checked where instruments are recorded, so stored
+        # payloads stay readable whatever the rules become.
+        from distplan.validation import parse_plain_decimal
+
+        return parse_plain_decimal(str(value), f"{self.where}: field {path}.{key}")
 
     def opt_lines(self, obj: dict[str, Any], key: str, path: str) -> tuple[int, int] | None:
         value = obj.get(key)
@@ -583,7 +581,10 @@ def instrument_from_json(data: Any, where: str = "<json>") -> Instrument:
     if not isinstance(sigs, list) or not all(isinstance(s, str) for s in sigs):
         raise rd.fail("signatories", "expected a list of strings")
     diags = []
-    for i, d in enumerate(data.get("diagnostics") or []):
+    diag_data = data.get("diagnostics") or []
+    if not isinstance(diag_data, list):
+        raise rd.fail("diagnostics", "expected a list")
+    for i, d in enumerate(diag_data):
         if not isinstance(d, dict) or d.get("level") not in ("info", "warning", "error"):
             raise rd.fail(f"diagnostics[{i}]", "expected {level, line, message}")
         line = d.get("line")

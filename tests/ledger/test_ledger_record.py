@@ -97,11 +97,14 @@ def test_error_diagnostics_block_unless_forced(url: str, tmp_path: Path) -> None
     blocked = run_cli("--db", url, "record", str(path))
     assert blocked.code == 2
     assert blocked.err.strip() == (
-        f"distplan: {path}: line 7: table cut off mid-row; not recorded (--force to record anyway)"
+        f"distplan: {path}: line 7: table cut off mid-row; not recorded: fix the instrument JSON "
+        "(distplan extract FILE > FILE.json, correct it, record that) or record anyway with --force "
+        "(the warnings are kept)"
     )
-    assert entry_count(url) == 0
+    assert run_cli("--db", url, "verify").code == 2  # refused before the ledger was even made
     forced = run_cli("--db", url, "record", str(path), "--force")
     assert forced.code == 0, forced.err
+    assert "recorded with --force: line 7: table cut off mid-row" in forced.err  # kept, and said
     assert entry_count(url) == 1
 
 
@@ -112,7 +115,7 @@ def test_a_failed_record_leaves_the_ledger_as_it_was(url: str, tmp_path: Path) -
     run = run_cli("--db", url, "record", str(good), str(broken))
     assert run.code == 2
     assert run.err.startswith(f"distplan: {broken}: line 1: not valid JSON")
-    assert entry_count(url) == 0
+    assert "no ledger there" in run_cli("--db", url, "verify").err  # read before anything is made
     # A failure inside the database transaction (an instrument naming no plan) rolls back too.
     ledger = Ledger.open(url)
     nameless = instrument_from_json({"kind": "amendment", "title": "", "effective_date": "2020-01-01"})
@@ -132,6 +135,8 @@ def test_bad_input_lines(url: str, tmp_path: Path) -> None:
     assert run_cli("--db", url, "schedule", "--as-of", "2003-13-01").err.startswith(
         "distplan: --as-of '2003-13-01': not a date"
     )
+    assert "no ledger there" in run_cli("--db", url, "schedule", "--as-of", "2003-11-01").err
+    assert run_cli("--db", url, "init").code == 0
     assert "no plans yet" in run_cli("--db", url, "schedule", "--as-of", "2003-11-01").err
     assert "--known-at 'soon'" in run_cli("--db", url, "diff", "--from", "2003-01-01", "--to",
                                           "2004-01-01", "--known-at", "soon").err  # fmt: skip
@@ -211,7 +216,7 @@ def test_terms_for_one_fund_and_row_rates_win(url: str, tmp_path: Path) -> None:
     base = ("--db", url, "terms", "set", "--effective", "2019-01-01", "--source", "plan s.3")
     assert run_cli(*base, "--aggregate", "1.00", "--service", "0.25").code == 0
     fund_terms = run_cli(*base, "--service", "0.10", "--fund", "beta fund")
-    assert fund_terms.code == 0 and fund_terms.err == ""
+    assert fund_terms.code == 0 and "warning" not in fund_terms.err
     unknown = run_cli(*base, "--service", "0.10", "--fund", "Gamma Fund")
     assert (
         unknown.code == 0 and "--fund 'Gamma Fund': no recorded instrument of plan 1 names it" in unknown.err
@@ -256,11 +261,11 @@ def test_library_record_rejects_naive_time(url: str) -> None:
     inst = instrument_from_json(gold_instrument_json(NAMES[0]))
     with pytest.raises(ValueError, match="timezone-aware"):
         ledger.record(inst, "text", recorded_at=datetime(2024, 1, 1))
-    result = ledger.record(inst, "text", recorded_at=AT)
+    result = ledger.record(inst, "text 2", recorded_at=AT)
     assert result.entry is not None and result.entry.recorded_at == AT
     # A clock running behind never makes recorded_at go backwards along the chain.
     other = instrument_from_json(gold_instrument_json(NAMES[1]))
-    later = ledger.record(other, "text", recorded_at=datetime(2020, 1, 1, tzinfo=UTC))
+    later = ledger.record(other, "text 3", recorded_at=datetime(2020, 1, 1, tzinfo=UTC))
     assert later.entry is not None and later.entry.recorded_at == AT
     ledger.close()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +24,13 @@ from distplan.cli.output import echo_json, err, error_line, out
 from distplan.errors import InputError
 from distplan.ledger import KIND_TERMS, Entry, Ledger, Pending, Plan
 from distplan.ledger.engine import display_url
+from distplan.ledger.identity import decode_source
+from distplan.ledger.recordable import forced_warnings
+from distplan.ledger.store import check_pending
 from distplan.model import instrument_from_json
+from distplan.validation import check_date, check_json_strings
+from distplan.validation import parse_date as _parse_date
+from distplan.validation import parse_rate as _parse_rate
 
 _TEXT_SUFFIXES = (".txt", ".htm", ".html")
 
@@ -32,6 +38,14 @@ _TEXT_SUFFIXES = (".txt", ".htm", ".html")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 PlanOpt = Annotated[
     str | None, typer.Option("--plan", help="Plan id or a unique part of its name (omit with one plan).")
+]
+RecordedAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--recorded-at",
+        help="Recording time (ISO timestamp; a bare date is 00:00 UTC); default: now. Never in "
+        "the future, never before the last entry's.",
+    ),
 ]
 KnownAtOpt = Annotated[
     str | None,
@@ -48,9 +62,10 @@ def ledger_url(ctx: typer.Context) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def open_ledger(ctx: typer.Context) -> Ledger:
-    """The ledger this invocation works on (other command modules use this too)."""
-    return Ledger.open(ledger_url(ctx))
+def open_ledger(ctx: typer.Context, *, create: bool = False) -> Ledger:
+    """The ledger this invocation works on (other command modules use this too). Only `init`
+    and `record` may create it: a read of a missing (or mistyped) ledger is an error."""
+    return Ledger.open(ledger_url(ctx), create=create)
 
 
 def now() -> datetime:
@@ -61,10 +76,34 @@ def now() -> datetime:
 
 
 def parse_date(value: str, option: str) -> date:
+    """A date option: ISO, and plausible (1970..2200)."""
+    return _parse_date(value, option)
+
+
+def parse_recorded_at(value: str | None, clock: datetime) -> tuple[datetime, bool]:
+    """The recording time and whether the user chose it: never ahead of the clock (a future
+    time would stamp every later entry); a bare date is that day's start, UTC."""
+    if value is None:
+        return clock, False
+    text = value.strip()
     try:
-        return date.fromisoformat(value.strip())
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"{option} {value!r}: not a date (YYYY-MM-DD)") from None
+        raise InputError(
+            f"--recorded-at {value!r}: not an ISO timestamp (e.g. 2003-12-01T12:00:00Z)"
+        ) from None
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    check_date(moment.astimezone(UTC).date(), "--recorded-at")
+    if moment > clock:
+        raise InputError(
+            f"--recorded-at {value!r}: in the future (the clock says {clock.isoformat(timespec='seconds')}); "
+            "recording time is never ahead of the clock"
+        )
+    return moment.astimezone(UTC), True
 
 
 def parse_known_at(value: str | None) -> datetime | int | None:
@@ -89,15 +128,8 @@ def known_at_json(known_at: datetime | int | None) -> str | int | None:
 
 
 def parse_rate(value: str | None, option: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        rate = Decimal(value.strip().rstrip("%"))
-    except InvalidOperation:
-        raise InputError(f"{option} {value!r}: not a percentage such as 0.25") from None
-    if not rate.is_finite() or rate < 0:
-        raise InputError(f"{option} {value!r}: not a non-negative percentage")
-    return rate
+    """A percentage a year: 0 to 100, plain digits, at most four decimals."""
+    return None if value is None else _parse_rate(value, option)
 
 
 def emit_json(data: dict[str, Any] | Any, *, row_lists: tuple[str, ...] = ()) -> None:
@@ -126,30 +158,39 @@ def show_warnings(lines: list[str]) -> None:
 # --- reading input files --------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # old EDGAR filings
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_text(path: Path) -> str:
+    return decode_source(_read_bytes(path))
 
 
 def load_instrument(path: Path) -> Pending:
-    """Extract a filed exhibit, or read an instrument in `distplan extract` JSON."""
+    """Extract a filed exhibit, or read an instrument in `distplan extract` JSON. The file's
+    bytes are kept as they are (the ledger stores them exactly)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        text = _read_text(path)
+        data = _read_bytes(path)
+        text = decode_source(data)
         try:
-            data = json.loads(text)
+            decoded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        return Pending(instrument_from_json(data, where=str(path)), text, str(path))
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply") from None
+        check_json_strings(decoded, str(path))
+        return Pending(instrument_from_json(decoded, where=str(path)), text, str(path), data)
     if suffix in _TEXT_SUFFIXES:
         from distplan.documents.extract import extract_path
 
-        return Pending(extract_path(path), _read_text(path), str(path))
+        data = _read_bytes(path)
+        return Pending(extract_path(path), decode_source(data), str(path), data)
     raise InputError(
         f"{path}: unsupported file type {suffix or '(none)'} (expected .txt, .htm, .html or .json)"
     )
@@ -173,12 +214,29 @@ def _progress(total: int) -> Progress:
 @app.command()
 def init(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Create (or migrate) the ledger database."""
-    with open_ledger(ctx) as ledger:
-        head = ledger.head_seq()
+    with open_ledger(ctx, create=True) as ledger:
+        head, digest = ledger.head()
         if json_:
-            emit_json({"url": display_url(ledger.url), "entries": head})
+            emit_json(
+                {"url": display_url(ledger.url), "entries": head, "head": digest, "created": ledger.created}
+            )
         else:
-            out.print(f"ledger ready: {display_url(ledger.url)} ({head} entries)")
+            made = "created" if ledger.created else "ready"
+            out.print(f"ledger {made}: {display_url(ledger.url)} ({head} entries)", markup=False)
+
+
+def head_json(ledger: Ledger) -> dict[str, Any]:
+    seq, digest = ledger.head()
+    return {"seq": seq, "hash": digest}
+
+
+def show_head(head: dict[str, Any]) -> None:
+    """After every write: the head hash, to keep outside the database (docs/history.md)."""
+    err.print(
+        f"ledger head: entry {head['seq']} {head['hash']} (keep it elsewhere; "
+        "distplan verify --expect-head HASH checks it)",
+        markup=False,
+    )
 
 
 @dataclass
@@ -196,43 +254,74 @@ def _change_summary(entries: list[Entry], plan: Plan, day: date) -> _Change:
 @app.command()
 def record(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Exhibits (.txt/.htm/.html) or instrument JSON.")],
-    force: Annotated[bool, typer.Option("--force", help="Record despite extraction errors.")] = False,
+    files: Annotated[
+        list[Path], typer.Argument(help="Exhibits (.txt/.htm/.html), instrument JSON, governance YAML/JSON.")
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Record despite extraction errors or low confidence.")
+    ] = False,
     plan_ref: PlanOpt = None,
-    recorded_at: Annotated[
-        str | None, typer.Option("--recorded-at", help="Recording time (ISO); default: now, UTC.")
-    ] = None,
+    recorded_at: RecordedAtOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Extract and record instruments (idempotent: a file already recorded adds nothing)."""
-    at = now()
-    if recorded_at is not None:
-        parsed = parse_known_at(recorded_at)
-        if not isinstance(parsed, datetime):
-            raise InputError(f"--recorded-at {recorded_at!r}: expected an ISO timestamp")
-        at = parsed
+    """Extract and record instruments and governance files, all in ONE transaction
+    (idempotent: a document already recorded adds nothing)."""
+    at, chosen_time = parse_recorded_at(recorded_at, now())
     governance = [f for f in files if _is_governance_file(f)]
-    if governance:
-        # Governance facts (board votes, reports, agreements) go to the compliance loader.
-        _record_governance(ctx, governance, plan_ref, at, json_)
-        files = [f for f in files if f not in governance]
-        if not files:
-            return
+    files = [f for f in files if f not in governance]
+    loaded = _load_governance(governance)  # everything is read and checked before any write
     with _progress(len(files)) as progress:
         task = progress.add_task("extracting", total=len(files))
         pending = []
         for path in files:
             pending.append(load_instrument(path))
             progress.advance(task)
+        check_pending(pending, force=force)  # refused before a new ledger is even made
         progress.update(task, description="recording", completed=0)
-        with open_ledger(ctx) as ledger:
+        with open_ledger(ctx, create=True) as ledger, ledger.transaction(exact_time=chosen_time):
+            plan = _record_plan(ledger, plan_ref) if pending else None
             results = ledger.record_many(
-                pending, recorded_at=at, force=force, progress=lambda n: progress.advance(task, n)
+                pending, recorded_at=at, force=force, plan=plan, progress=lambda n: progress.advance(task, n)
             )
-            entries = ledger.entries()
-    recorded, unchanged, warnings = [], [], []
-    plans = {r.plan.id: r.plan for r in results}
-    for plan in plans.values():
+            gov = _record_governance_files(ledger, plan_ref, at, loaded)
+            report = _record_report(ledger, results, pending if force else [])
+            report["governance"] = [
+                {"path": p, "plan": t.to_json(), "entry": e.to_json() if e else None} for p, t, e in gov
+            ]
+            written = any(r["seq"] for r in report["recorded"]) or any(e for _, _, e in gov)
+            head = head_json(ledger) if written else None
+            created = ledger.created
+            url = display_url(ledger.url)
+    if created:
+        err.print(f"created a new ledger: {url}", markup=False)
+    show_warnings(report["warnings"])
+    if json_:
+        emit_json({**report, "head": head})
+        return
+    _print_record_report(report)
+    if head is not None:
+        show_head(head)
+
+
+def _record_plan(ledger: Ledger, plan_ref: str | None) -> Plan | None:
+    """`record --plan P`: every instrument must belong to P (an unknown P is refused)."""
+    if plan_ref is None:
+        return None
+    if not ledger.plans():
+        raise InputError(f"--plan {plan_ref}: the ledger has no plans yet; leave out --plan")
+    return ledger.resolve_plan(plan_ref)
+
+
+def _record_report(ledger: Ledger, results: list[Any], forced: list[Pending]) -> dict[str, Any]:
+    """What `record` says about the instruments; computed inside the transaction, so a
+    failure here leaves nothing written."""
+    entries = ledger.entries()
+    recorded: list[dict[str, Any]] = []
+    unchanged: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    for doubtful in forced:
+        warnings.extend(forced_warnings(doubtful.instrument, doubtful.where))
+    for plan in {r.plan.id: r.plan for r in results}.values():
         warnings.extend(H.warnings(entries, plan))
     for result in results:
         entry = result.entry
@@ -268,11 +357,11 @@ def record(
             change = _change_summary(entries, result.plan, entry.effective_date)
             item["changes"] = {"added": change.added, "removed": change.removed, "changed": change.changed}
         recorded.append(item)
-    show_warnings(warnings)
-    if json_:
-        emit_json({"recorded": recorded, "unchanged": unchanged, "warnings": list(dict.fromkeys(warnings))})
-        return
-    for item in recorded:
+    return {"recorded": recorded, "unchanged": unchanged, "warnings": list(dict.fromkeys(warnings))}
+
+
+def _print_record_report(report: dict[str, Any]) -> None:
+    for item in report["recorded"]:
         note = " (new plan)" if item["plan_created"] else ""
         changes = item.get("changes")
         summary = (
@@ -283,11 +372,22 @@ def record(
         )
         out.print(
             f"recorded entry {item['seq']}: {item['instrument']} effective {item['effective_date']} "
-            f"in plan {item['plan']['id']} {item['plan']['title']}{note}{summary}"
+            f"in plan {item['plan']['id']} {item['plan']['title']}{note}{summary}",
+            markup=False,
         )
-    for item in unchanged:
+    for item in report["unchanged"]:
         seq, why = item["duplicate_of"], item["reason"]
-        out.print(f"unchanged: {item['path']} is already recorded as entry {seq} ({why})")
+        out.print(f"unchanged: {item['path']} is already recorded as entry {seq} ({why})", markup=False)
+    for gov in report["governance"]:
+        entry, target = gov["entry"], gov["plan"]
+        if entry is None:
+            out.print(f"unchanged: {gov['path']} is already recorded (governance)", markup=False)
+        else:
+            out.print(
+                f"recorded entry {entry['seq']}: governance facts from {gov['path']} for plan "
+                f"{target['id']} {target['title']}",
+                markup=False,
+            )
 
 
 def _is_governance_file(path: Path) -> bool:
@@ -299,43 +399,32 @@ def _is_governance_file(path: Path) -> bool:
 
     try:
         return is_governance_document(json.loads(path.read_text(encoding="utf-8-sig")))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RecursionError):
         return False  # the instrument loader reports the problem with the file
 
 
-def _record_governance(
-    ctx: typer.Context, paths: list[Path], plan_ref: str | None, at: datetime, json_: bool
-) -> None:
+def _load_governance(paths: list[Path]) -> list[tuple[Path, Any, str]]:
+    """Governance files through the compliance loader: all valid before any write."""
+    if not paths:
+        return []
     from distplan.compliance.loader import load_governance
+
+    return [(path, load_governance(path), _read_text(path)) for path in paths]
+
+
+def _record_governance_files(
+    ledger: Ledger, plan_ref: str | None, at: datetime, loaded: list[tuple[Path, Any, str]]
+) -> list[tuple[str, Plan, Entry | None]]:
+    """Inside the command's transaction, after its instruments (a file may name them)."""
     from distplan.compliance.sources import check_governance_names, record_governance
 
-    loaded = [(path, load_governance(path), _read_text(path)) for path in paths]  # all valid before any write
-    results = []
-    with open_ledger(ctx) as ledger:
-        targets = [ledger.resolve_plan(plan_ref or (f.plan.ref if f.plan else None)) for _, f, _ in loaded]
-        for (_, facts, _), target in zip(loaded, targets, strict=True):
-            check_governance_names(ledger, target, facts)  # every file, before any is recorded
-        for (path, facts, text), target in zip(loaded, targets, strict=True):
-            entry = record_governance(ledger, target, facts, text, path=str(path), recorded_at=at)
-            results.append((path, target, entry))
-    if json_:
-        emit_json(
-            {
-                "governance": [
-                    {"path": str(p), "plan": t.to_json(), "entry": e.to_json() if e else None}
-                    for p, t, e in results
-                ]
-            }
-        )
-        return
-    for path, target, entry in results:
-        if entry is None:
-            out.print(f"unchanged: {path} is already recorded (governance)", markup=False)
-        else:
-            out.print(
-                f"recorded entry {entry.seq}: governance facts from {path} for plan {target.id} {target.title}",
-                markup=False,
-            )
+    targets = [ledger.resolve_plan(plan_ref or (f.plan.ref if f.plan else None)) for _, f, _ in loaded]
+    for (_, facts, _), target in zip(loaded, targets, strict=True):
+        check_governance_names(ledger, target, facts)  # every file, before any is recorded
+    return [
+        (str(path), target, record_governance(ledger, target, facts, text, path=str(path), recorded_at=at))
+        for (path, facts, text), target in zip(loaded, targets, strict=True)
+    ]
 
 
 @app.command()
@@ -368,9 +457,11 @@ def terms_set(
     fund: Annotated[str | None, typer.Option("--fund", help="Only this fund.")] = None,
     share_class: Annotated[str | None, typer.Option("--class", help="Only this share class.")] = None,
     plan: PlanOpt = None,
+    recorded_at: RecordedAtOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Record plan terms a schedule does not state (a row's own rates still win)."""
+    at, chosen_time = parse_recorded_at(recorded_at, now())
     payload = H.terms_payload(
         distribution=parse_rate(distribution, "--distribution"),
         service=parse_rate(service, "--service"),
@@ -380,20 +471,24 @@ def terms_set(
         share_class=share_class,
     )
     day = parse_date(effective, "--effective")
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.transaction(exact_time=chosen_time):
         chosen = ledger.resolve_plan(plan)
         entry = ledger.append(
-            KIND_TERMS, chosen.id, payload, recorded_at=now(), effective_date=day, source_text=source
+            KIND_TERMS, chosen.id, payload, recorded_at=at, effective_date=day, source_text=source
         )
         named = H.named_funds(ledger.entries(kinds=["instrument"], plan_id=chosen.id))
+        head = head_json(ledger)
     if fund is not None and H.fold(fund) not in named:
         show_warnings([f"--fund {fund!r}: no recorded instrument of plan {chosen.id} names it (yet)"])
     if json_:
-        emit_json({**entry.to_json(), "payload": entry.payload, "plan": chosen.to_json()})
+        emit_json({**entry.to_json(), "payload": entry.payload, "plan": chosen.to_json(), "head": head})
         return
     rates = ", ".join(f"{k.split('_')[0]} {v}%" for k, v in payload["rates"].items())
     scope = " ".join(x for x in (fund, f"class {share_class}" if share_class else None) if x) or "every row"
-    out.print(f"recorded entry {entry.seq}: terms for {scope} of plan {chosen.id} from {day}: {rates}")
+    out.print(
+        f"recorded entry {entry.seq}: terms for {scope} of plan {chosen.id} from {day}: {rates}", markup=False
+    )
+    show_head(head)
 
 
 def _read(
@@ -565,17 +660,21 @@ def history_cmd(
 @app.command()
 def void(
     ctx: typer.Context,
-    entry: Annotated[int, typer.Argument(help="The seq of the entry to void.")],
+    entry: Annotated[int, typer.Argument(help="The seq of the entry to void.", metavar="SEQ")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the ledger).")],
+    recorded_at: RecordedAtOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Void an entry: a new entry; the old one stays, marked void from now on."""
-    with open_ledger(ctx) as ledger:
-        made = ledger.void(entry, reason, recorded_at=now())
+    at, chosen_time = parse_recorded_at(recorded_at, now())
+    with open_ledger(ctx) as ledger, ledger.transaction(exact_time=chosen_time):
+        made = ledger.void(entry, reason, recorded_at=at)
+        head = head_json(ledger)
     if json_:
-        emit_json({**made.to_json(), "payload": made.payload})
+        emit_json({**made.to_json(), "payload": made.payload, "head": head})
         return
-    out.print(f"recorded entry {made.seq}: entry {entry} is void ({reason.strip()})")
+    out.print(f"recorded entry {made.seq}: entry {entry} is void ({reason.strip()})", markup=False)
+    show_head(head)
 
 
 @app.command()

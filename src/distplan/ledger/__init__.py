@@ -1,6 +1,6 @@
 """The plan history store: a bitemporal, append-only, hash-chained ledger (SQLite or PostgreSQL).
 
-ledger = Ledger.open("sqlite:///./distplan.db")      # migrates
+ledger = Ledger.open("sqlite:///./distplan.db")      # creates/migrates (create=False: must exist)
 ledger.record(instrument, text, recorded_at=now)      # idempotent by content
 ledger.entries(known_at=5)                            # what was known at seq 5
 ledger.verify()                                       # recompute the hash chain
@@ -9,6 +9,7 @@ ledger.verify()                                       # recompute the hash chain
 from __future__ import annotations
 
 from distplan.ledger.engine import DEFAULT_URL, ENV_URL, resolve_url
+from distplan.ledger.recordable import check_recordable
 from distplan.ledger.records import (
     ENTRY_KINDS,
     KIND_GOVERNANCE,
@@ -20,7 +21,7 @@ from distplan.ledger.records import (
     Plan,
     RecordResult,
 )
-from distplan.ledger.store import Ledger, Pending, check_recordable
+from distplan.ledger.store import Ledger, Pending
 
 __all__ = [
     "DEFAULT_URL",

@@ -9,14 +9,15 @@ advisory lock.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from distplan.errors import InputError
 
@@ -40,7 +41,18 @@ def display_url(url: str) -> str:
         return url
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None: not SQLite, in memory, or not a URL)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -49,17 +61,23 @@ def make_engine(url: str) -> Engine:
         raise InputError(f"--db {display_url(url)}: only sqlite and postgresql databases are supported")
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(url)
+            return _sqlite_engine(url, read_only)
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise InputError(f"--db {display_url(url)}: {exc}") from None
 
 
-def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
-    if database and database != ":memory:" and not Path(database).parent.exists():
-        raise InputError(f"--db {url}: directory {Path(database).parent} does not exist")
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+def _sqlite_engine(url: str, read_only: bool) -> Engine:
+    database = sqlite_file(url)
+    if database is not None and not database.parent.exists():
+        raise InputError(f"--db {url}: directory {database.parent} does not exist")
+    if read_only and database is not None:
+        # A file we may not write (an archived copy): SQLite cannot even create the WAL index
+        # beside it, so open it immutable; nothing is written, nothing is locked.
+        uri = f"{database.resolve().as_uri()}?mode=ro&immutable=1"
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    else:
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     # pysqlite's own transaction handling cannot BEGIN IMMEDIATE; take it over (SQLAlchemy's
     # documented recipe) and choose the BEGIN per connection.
@@ -68,7 +86,8 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -78,6 +97,58 @@ def _sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def connect(url: str, *, create: bool) -> tuple[Engine, bool]:
+    """An engine on the ledger at `url`, migrated to the newest schema, and whether this call
+    created the ledger. Without `create`, a missing ledger is an error: a mistyped --db must
+    not leave an empty ledger behind that `verify` then calls intact."""
+    shown = display_url(url)
+    missing = f"--db {shown}: no ledger there (`distplan init` creates one; so does `distplan record FILE`)"
+    path = sqlite_file(url)
+    exists = path is None or (path.is_file() and path.stat().st_size > 0)
+    if not exists and not create:
+        raise InputError(missing)
+    read_only = path is not None and exists and not _writable(path)
+    engine = make_engine(url, read_only=read_only)
+    try:
+        with read_transaction(engine) as conn:
+            # Tables first: a process creating the ledger meanwhile commits tables and
+            # revision together, so "tables but no revision" is never a half-made ledger.
+            tables = inspect(conn).get_table_names()
+            revision = current_revision(conn)
+        if revision is None and tables:
+            raise InputError(
+                f"--db {shown}: not a distplan ledger (it has other tables: {', '.join(tables[:5])})"
+            )
+        if revision is None and not create:
+            raise InputError(missing)
+        if revision is not None and revision not in known_revisions():
+            raise InputError(f"--db {shown}: made by a newer distplan (schema {revision}); upgrade distplan")
+        if revision != head_revision():
+            if read_only:
+                raise InputError(
+                    f"--db {shown}: schema {revision} is older than this distplan's and the file is "
+                    "read-only; upgrade a writable copy with `distplan --db COPY init`"
+                )
+            migrate(engine)
+    except InputError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise InputError(f"--db {shown}: cannot open the ledger: {first_line(exc)}") from None
+    return engine, revision is None
+
+
+def first_line(exc: DBAPIError) -> str:
+    """The database's own message, without SQLAlchemy's statement dump."""
+    text_ = str(exc.orig if exc.orig is not None else exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
 
 
 @contextmanager
@@ -113,6 +184,13 @@ def head_revision() -> str:
     ).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(_MIGRATIONS), version_locations=[str(_MIGRATIONS / "versions")])
+    return {rev.revision for rev in scripts.walk_revisions()}
 
 
 def current_revision(conn: Connection) -> str | None:

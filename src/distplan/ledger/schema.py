@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -36,15 +37,21 @@ entries = Table(
     Column("effective_date", Date, nullable=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("payload", Text, nullable=False),
-    # sha256 of the payload without its source path: idempotency for JSON input.
+    # Instrument identity (ledger/identity.py) for duplicate detection; for other kinds the
+    # sha256 of the canonical payload.
     Column("payload_sha256", String(64), nullable=False),
     Column("source_sha256", String(64), nullable=True),
+    # Scheme-1 entries kept the source as text; later ones keep its bytes (a NUL byte is not
+    # valid in a PostgreSQL text value). At most one of the two is set.
     Column("source_text", Text, nullable=True),
+    Column("source_bytes", LargeBinary, nullable=True),
     Column("target_seq", Integer, nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     # The user who recorded the entry (the CLI: the OS user); NULL before users were kept.
     Column("recorded_by", Text, nullable=True),
+    # Which entry-hash scheme (chain.py) this entry's hash follows.
+    Column("hash_scheme", Integer, nullable=False, server_default="1"),
 )
 Index("ix_entries_plan_seq", entries.c.plan_id, entries.c.seq)
 Index("ix_entries_source_sha256", entries.c.source_sha256)

@@ -1,24 +1,36 @@
 """The ledger store: append entries under a lock, read them back as of a known-at point.
 
 Nothing here UPDATEs or DELETEs; a correction is a new entry (a void). Time is an argument:
-every write takes `recorded_at` from the caller.
+every write takes `recorded_at` from the caller. A command's writes go in one transaction
+(`Ledger.transaction`), so a command that fails half-way leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import Connection, Engine, and_, func, or_, select
+from sqlalchemy.exc import DBAPIError
 
 from distplan.errors import InputError
 from distplan.ledger import engine as db
-from distplan.ledger.chain import GENESIS, canonical_json, entry_hash, sha256_text, utc
+from distplan.ledger.chain import (
+    GENESIS,
+    HASH_SCHEME,
+    canonical_json,
+    entry_hash_v2,
+    sha256_bytes,
+    sha256_text,
+    utc,
+)
+from distplan.ledger.identity import content_sha256, decode_source, legacy_content_sha256, source_sha256
 from distplan.ledger.plankey import plan_classes, plan_key, plan_title, title_key
+from distplan.ledger.recordable import check_recordable
 from distplan.ledger.records import (
     ENTRY_KINDS,
     KIND_INSTRUMENT,
@@ -30,7 +42,9 @@ from distplan.ledger.records import (
 )
 from distplan.ledger.schema import entries as T
 from distplan.ledger.schema import plans as P
-from distplan.model import Instrument, fold_name, instrument_from_json, instrument_to_json
+from distplan.ledger.verify import verify_chain
+from distplan.model import Instrument, fold_name, instrument_to_json
+from distplan.validation import check_seq, validate_instrument
 
 # Entry columns read back (the source text stays in the database until asked for).
 _ENTRY_COLS = (
@@ -50,56 +64,71 @@ _IN_CHUNK = 500
 
 @dataclass(frozen=True)
 class Pending:
-    """One instrument ready to record, with the text it came from."""
+    """One instrument ready to record, with the text it came from (and, from a file, its
+    bytes, kept exactly)."""
 
     instrument: Instrument
     source_text: str
     path: str | None = None  # the file it was read from, for messages (else the source path)
+    source_bytes: bytes | None = None
 
     @property
     def where(self) -> str:
         return self.path or self.instrument.source.path
 
+    def stored_bytes(self) -> bytes:
+        if self.source_bytes is not None:
+            return self.source_bytes
+        return _utf8(self.source_text, self.where)
 
-def payload_sha256(payload: dict[str, Any]) -> str:
-    """The instrument's content hash, independent of the path it was read from."""
-    content = dict(payload)
-    source = dict(content.get("source") or {})
-    source.pop("path", None)
-    content["source"] = source
-    return sha256_text(canonical_json(content))
+
+def check_pending(items: Sequence[Pending], *, force: bool) -> None:
+    """Everything that can refuse an instrument without the database (before it is opened)."""
+    for item in items:
+        validate_instrument(item.instrument, item.where)
+        check_recordable(item.instrument, force=force, where=item.where)
+        item.stored_bytes()  # encodable
+
+
+def _utf8(text: str, where: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{where}: contains a lone surrogate (a \\ud800-style escape); not recorded"
+        ) from None
 
 
 class Ledger:
     """The append-only, hash-chained ledger. Open with `Ledger.open(url)`."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, created: bool = False) -> None:
         self.engine = engine
         self.url = url
-        # Entries never change once written, so what was read is kept for the next query
-        # (`verify` always reads the stored rows afresh).
-        self._cache: dict[int, Entry] = {}
-        self._index: list[_Meta] = []
-        self._seen = 0
+        self.created = created  # this open made the ledger
+        self._tx: Connection | None = None
+        self._exact_time = False
         # Who the entries appended through this Ledger are recorded by (the web app sets
         # the signed-in user per write).
         self.recorded_by = default_recorded_by()
+        self._forget()
+
+    def _forget(self) -> None:
+        # Entries never change once written, so what was read is kept for the next query
+        # (`verify` always reads the stored rows afresh); forgotten when a write rolls back.
+        self._cache: dict[int, Entry] = {}
+        self._index: list[_Meta] = []
+        self._seen = 0
 
     # --- opening ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None) -> Ledger:
-        """Open (creating and migrating as needed) the ledger at `url`, else
-        $DISTPLAN_DATABASE_URL, else ./distplan.db."""
+    def open(cls, url: str | None = None, *, create: bool = True) -> Ledger:
+        """Open the ledger at `url`, else $DISTPLAN_DATABASE_URL, else ./distplan.db, migrating
+        it as needed. `create=False`: a missing ledger is an InputError, not a new one."""
         url = db.resolve_url(url)
-        engine = db.make_engine(url)
-        try:
-            db.migrate(engine)
-        except (OperationalError, DBAPIError) as exc:
-            engine.dispose()
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-            raise InputError(f"--db {db.display_url(url)}: cannot open the ledger: {reason}") from None
-        return cls(engine, url)
+        engine, created = db.connect(url, create=create)
+        return cls(engine, url, created)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -110,10 +139,51 @@ class Ledger:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    # --- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, *, exact_time: bool = False) -> Iterator[None]:
+        """Every read and write inside is ONE transaction holding the writers' lock, committed
+        at the end; on any error nothing is written. Nested uses join the outer one.
+        `exact_time`: the recording times were chosen by the user; one before the last
+        entry's is refused instead of being moved up to it."""
+        if self._tx is not None:
+            yield
+            return
+        try:
+            with db.write_transaction(self.engine) as conn:
+                self._tx, self._exact_time = conn, exact_time
+                try:
+                    yield
+                finally:
+                    self._tx, self._exact_time = None, False
+        except BaseException as exc:
+            self._forget()
+            if isinstance(exc, DBAPIError):
+                raise InputError(
+                    f"--db {db.display_url(self.url)}: cannot write the ledger: {db.first_line(exc)}; "
+                    "nothing was recorded"
+                ) from None
+            raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        if self._tx is not None:
+            yield self._tx
+            return
+        with db.read_transaction(self.engine) as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.transaction():
+            assert self._tx is not None
+            yield self._tx
+
     # --- plans --------------------------------------------------------------------------
 
     def plans(self) -> list[Plan]:
-        with db.read_transaction(self.engine) as conn:
+        with self._reading() as conn:
             rows = conn.execute(select(P).order_by(P.c.id)).all()
         return [Plan(r.id, r.title, r.share_class, r.key) for r in rows]
 
@@ -148,9 +218,19 @@ class Ledger:
         names = "; ".join(f"{p.id}: {p.label}" for p in hits)
         raise InputError(f"--plan {ref!r}: matches {len(hits)} plans ({names}); give an id")
 
-    def _plan_for(self, conn: Connection, inst: Instrument, where: str) -> tuple[Plan, bool]:
+    def _plan_for(
+        self, conn: Connection, inst: Instrument, where: str, chosen: Plan | None
+    ) -> tuple[Plan, bool]:
         title, classes = plan_title(inst), plan_classes(inst)
         key = plan_key(title, classes)
+        if chosen is not None and chosen.key != key:
+            # A plan is what the instrument names (verify checks exactly that): --plan can
+            # confirm it, never move an instrument to another plan.
+            named = f"{title} ({', '.join(classes)})" if classes else title
+            raise InputError(
+                f"{where}: names the plan {named!r}, not --plan {chosen.id} ({chosen.label}); "
+                "leave out --plan to record it under its own plan, or correct its plan title"
+            )
         row = conn.execute(select(P).where(P.c.key == key)).first()
         if row is not None:
             return Plan(row.id, row.title, row.share_class, row.key), False
@@ -166,7 +246,7 @@ class Ledger:
     def record(
         self, inst: Instrument, source_text: str, *, recorded_at: datetime, force: bool = False
     ) -> RecordResult:
-        """Record one instrument (idempotent by source sha256 and content hash)."""
+        """Record one instrument (idempotent by source text and by content)."""
         return self.record_many([Pending(inst, source_text)], recorded_at=recorded_at, force=force)[0]
 
     def record_many(
@@ -176,40 +256,44 @@ class Ledger:
         recorded_at: datetime,
         force: bool = False,
         progress: Callable[[int], None] | None = None,
+        plan: Plan | None = None,
     ) -> list[RecordResult]:
-        """Record several instruments in ONE transaction: all of them or none."""
-        for item in items:
-            check_recordable(item.instrument, force=force, where=item.where)
+        """Record several instruments in ONE transaction: all of them or none. Every item is
+        validated before anything is written. `plan`: each must belong to that plan."""
+        check_pending(items, force=force)
         results: list[RecordResult] = []
-        with db.write_transaction(self.engine) as conn:
+        with self._writing() as conn:
             for item in items:
-                results.append(self._record_one(conn, item, recorded_at))
+                results.append(self._record_one(conn, item, recorded_at, plan))
                 if progress is not None:
                     progress(1)
-        for result in results:
-            if result.entry is not None:
-                self._cache[result.entry.seq] = result.entry
         return results
 
-    def _record_one(self, conn: Connection, item: Pending, recorded_at: datetime) -> RecordResult:
+    def _record_one(
+        self, conn: Connection, item: Pending, recorded_at: datetime, chosen: Plan | None
+    ) -> RecordResult:
         inst = item.instrument
         payload = instrument_to_json(inst)
-        content_hash = payload_sha256(payload)
-        source_sha = inst.source.sha256 or sha256_text(item.source_text)
-        plan, created = self._plan_for(conn, inst, item.where)
+        content = content_sha256(payload)
+        data = item.stored_bytes()
+        source = source_sha256(decode_source(data))
+        plan, created = self._plan_for(conn, inst, item.where, chosen)
         voided = select(T.c.target_seq).where(T.c.kind == KIND_VOID, T.c.target_seq.is_not(None))
         live = (T.c.kind == KIND_INSTRUMENT) & T.c.seq.not_in(voided)
-        dup = conn.execute(
-            select(T.c.seq).where(live, T.c.source_sha256 == source_sha).order_by(T.c.seq).limit(1)
-        ).scalar()
-        reason = "same source sha256"
-        if dup is None:
-            dup = conn.execute(
-                select(T.c.seq).where(live, T.c.payload_sha256 == content_hash).order_by(T.c.seq).limit(1)
-            ).scalar()
-            reason = "same content"
-        if dup is not None:
-            return RecordResult(item.where, plan, None, dup, reason, created)
+        current, legacy = T.c.hash_scheme >= 2, T.c.hash_scheme == 1
+        # Scheme-1 entries stored the file's sha256 and a content hash with the claimed source
+        # sha256 in it; compare them on their own terms.
+        same_source = or_(
+            and_(current, T.c.source_sha256 == source), and_(legacy, T.c.source_sha256 == sha256_bytes(data))
+        )
+        same_content = or_(
+            and_(current, T.c.payload_sha256 == content),
+            and_(legacy, T.c.payload_sha256 == legacy_content_sha256(payload)),
+        )
+        for reason, same in (("same source text", same_source), ("same content", same_content)):
+            dup = conn.execute(select(T.c.seq).where(live, same).order_by(T.c.seq).limit(1)).scalar()
+            if dup is not None:
+                return RecordResult(item.where, plan, None, dup, reason, created)
         entry = self._insert(
             conn,
             kind=KIND_INSTRUMENT,
@@ -217,9 +301,9 @@ class Ledger:
             effective_date=inst.effective_date,
             recorded_at=recorded_at,
             payload=payload,
-            payload_hash=content_hash,
-            source_sha256=source_sha,
-            source_text=item.source_text,
+            payload_hash=content,
+            source_sha256=source,
+            source_bytes=data,
         )
         return RecordResult(item.where, plan, entry, None, None, created)
 
@@ -233,31 +317,31 @@ class Ledger:
         effective_date: date | None = None,
         source_text: str | None = None,
     ) -> Entry:
-        """Append one generic fact (terms, governance, ...) in its own transaction."""
+        """Append one generic fact (terms, governance, ...); joins an open transaction."""
         if kind not in ENTRY_KINDS or kind in (KIND_INSTRUMENT, KIND_VOID):
             raise InputError(f"entry kind {kind!r}: use record() for instruments and void() for voids")
-        with db.write_transaction(self.engine) as conn:
+        data = _utf8(source_text, f"{kind} entry") if source_text is not None else None
+        with self._writing() as conn:
             if plan_id is not None and conn.execute(select(P.c.id).where(P.c.id == plan_id)).first() is None:
                 raise InputError(f"plan {plan_id}: no such plan")
-            entry = self._insert(
+            return self._insert(
                 conn,
                 kind=kind,
                 plan_id=plan_id,
                 effective_date=effective_date,
                 recorded_at=recorded_at,
                 payload=payload,
-                payload_hash=sha256_text(canonical_json(payload)),
-                source_sha256=sha256_text(source_text) if source_text is not None else None,
-                source_text=source_text,
+                payload_hash=None,
+                source_sha256=sha256_bytes(data) if data is not None else None,
+                source_bytes=data,
             )
-        self._cache[entry.seq] = entry
-        return entry
 
     def void(self, target: int, reason: str, *, recorded_at: datetime) -> Entry:
         """Void an entry: a new entry that makes history ignore the target from now on."""
         if not reason.strip():
             raise InputError("--reason: say why the entry is void")
-        with db.write_transaction(self.engine) as conn:
+        check_seq(target, "entry")
+        with self._writing() as conn:
             row = conn.execute(select(T.c.seq, T.c.kind, T.c.plan_id).where(T.c.seq == target)).first()
             if row is None:
                 raise InputError(f"entry {target}: no such entry")
@@ -268,21 +352,18 @@ class Ledger:
             ).scalar()
             if prior is not None:
                 raise InputError(f"entry {target}: already voided by entry {prior}")
-            payload = {"target": target, "reason": reason.strip()}
-            entry = self._insert(
+            return self._insert(
                 conn,
                 kind=KIND_VOID,
                 plan_id=row.plan_id,
                 effective_date=None,
                 recorded_at=recorded_at,
-                payload=payload,
-                payload_hash=sha256_text(canonical_json(payload)),
+                payload={"target": target, "reason": reason.strip()},
+                payload_hash=None,
                 source_sha256=None,
-                source_text=None,
+                source_bytes=None,
                 target_seq=target,
             )
-        self._cache[entry.seq] = entry
-        return entry
 
     def _insert(
         self,
@@ -293,9 +374,9 @@ class Ledger:
         effective_date: date | None,
         recorded_at: datetime,
         payload: dict[str, Any],
-        payload_hash: str,
+        payload_hash: str | None,
         source_sha256: str | None,
-        source_text: str | None,
+        source_bytes: bytes | None,
         target_seq: int | None = None,
     ) -> Entry:
         if recorded_at.tzinfo is None:
@@ -305,23 +386,34 @@ class Ledger:
         ).first()
         seq = head.seq + 1 if head is not None else 1
         prev = head.hash if head is not None else GENESIS
-        # recorded_at never runs backwards along the chain (a slower clock in another
-        # process), so "known at T" is always a prefix of the chain.
+        # recorded_at never runs backwards along the chain (a slower clock in another process
+        # is moved up to the last entry's), so "known at T" is always a prefix of the chain.
+        # A time the user chose (`transaction(exact_time=True)`) is refused instead.
         at = utc(recorded_at)
         if head is not None and utc(head.recorded_at) > at:
+            if self._exact_time:
+                raise InputError(
+                    f"--recorded-at {at.isoformat()}: before entry {head.seq}'s recording time "
+                    f"({utc(head.recorded_at).isoformat()}); the ledger's recording time never runs backwards"
+                )
             at = utc(head.recorded_at)
         text = canonical_json(payload)
-        digest = entry_hash(
+        _utf8(text, f"{kind} entry")
+        payload_hash = payload_hash or sha256_text(text)
+        digest = entry_hash_v2(
             seq=seq,
             kind=kind,
             plan_id=plan_id,
             effective_date=effective_date,
             recorded_at=at,
             payload=text,
+            payload_sha256=payload_hash,
             source_sha256=source_sha256,
-            source_text=source_text,
+            source_bytes=source_bytes,
+            source_text=None,
             target_seq=target_seq,
             prev_hash=prev,
+            recorded_by=self.recorded_by,
         )
         conn.execute(
             T.insert().values(
@@ -333,11 +425,13 @@ class Ledger:
                 payload=text,
                 payload_sha256=payload_hash,
                 source_sha256=source_sha256,
-                source_text=source_text,
+                source_text=None,
+                source_bytes=source_bytes,
                 target_seq=target_seq,
                 prev_hash=prev,
                 hash=digest,
                 recorded_by=self.recorded_by,
+                hash_scheme=HASH_SCHEME,
             )
         )
         return Entry(
@@ -355,7 +449,7 @@ class Ledger:
         """Entries in seq order, as known at a seq or a recorded_at moment (None: all)."""
         if isinstance(known_at, datetime) and known_at.tzinfo is None:
             raise ValueError("known_at must be timezone-aware")
-        with db.read_transaction(self.engine) as conn:
+        with self._reading() as conn:
             # Entries are append-only: only those past the last one seen need reading.
             new = conn.execute(
                 select(T.c.seq, T.c.kind, T.c.plan_id, T.c.recorded_at, T.c.hash)
@@ -381,39 +475,35 @@ class Ledger:
         return found[-1]
 
     def head_seq(self) -> int:
-        with db.read_transaction(self.engine) as conn:
-            return int(conn.execute(select(func.coalesce(func.max(T.c.seq), 0))).scalar() or 0)
+        return self.head()[0]
+
+    def head(self) -> tuple[int, str | None]:
+        """The last entry's seq and hash ((0, None) when empty): note it outside the database
+        and check it later with `verify(expect_head=...)`."""
+        with self._reading() as conn:
+            row = conn.execute(select(T.c.seq, T.c.hash).order_by(T.c.seq.desc()).limit(1)).first()
+        return (row.seq, row.hash) if row is not None else (0, None)
+
+    def source_bytes(self, seq: int) -> bytes | None:
+        """The source exactly as recorded (scheme-1 entries kept text: its UTF-8)."""
+        with self._reading() as conn:
+            row = conn.execute(select(T.c.source_bytes, T.c.source_text).where(T.c.seq == seq)).first()
+        if row is None:
+            return None
+        if row.source_bytes is not None:
+            return bytes(row.source_bytes)
+        return row.source_text.encode("utf-8") if row.source_text is not None else None
 
     def source_text(self, seq: int) -> str | None:
-        with db.read_transaction(self.engine) as conn:
-            return conn.execute(select(T.c.source_text).where(T.c.seq == seq)).scalar()
+        data = self.source_bytes(seq)
+        return decode_source(data) if data is not None else None
 
     def verify(self, expect_head: str | None = None) -> ChainReport:
         """Recompute the whole chain from the stored rows; name the first broken entry.
         `expect_head`, a head hash noted earlier (outside the database), must still be in the
         chain: that catches the one edit a chain cannot, cutting entries off its end."""
-        prev = GENESIS
-        count = 0
-        seen_expected = expect_head is None
-        with db.read_transaction(self.engine) as conn:
-            plans = {p.id: p for p in conn.execute(select(P)).all()}
-            for plan in plans.values():
-                if plan.key != plan_key(plan.title, tuple((plan.share_class or "").split(", "))):
-                    return ChainReport(
-                        False, 0, None, problem=f"plan {plan.id}: key does not match its title"
-                    )
-            rows = conn.execute(select(T).order_by(T.c.seq)).yield_per(200)
-            for row in rows:
-                count += 1
-                problem = _check(row, count, prev) or _check_plan(row, plans)
-                if problem is not None:
-                    return ChainReport(False, count, prev, first_broken=row.seq, problem=problem)
-                prev = row.hash
-                seen_expected = seen_expected or row.hash == expect_head
-            if not seen_expected:
-                why = f"no entry has the expected head hash {expect_head}: entries were removed or rewritten"
-                return ChainReport(False, count, prev if count else None, problem=why)
-        return ChainReport(True, count, prev if count else None)
+        with self._reading() as conn:
+            return verify_chain(conn, expect_head)
 
 
 def default_recorded_by() -> str:
@@ -447,52 +537,6 @@ def _wanted(
     return plan_id is None or m.plan_id == plan_id
 
 
-def _check(row: Any, position: int, prev: str) -> str | None:
-    if row.seq != position:
-        return f"sequence gap: expected entry {position}, found {row.seq}"
-    if row.prev_hash != prev:
-        return f"entry {row.seq}: prev_hash does not match entry {row.seq - 1}'s hash"
-    try:
-        payload = json.loads(row.payload)
-    except ValueError:
-        return f"entry {row.seq}: payload is not JSON"
-    if canonical_json(payload) != row.payload:
-        return f"entry {row.seq}: payload is not in canonical form"
-    expected = entry_hash(
-        seq=row.seq,
-        kind=row.kind,
-        plan_id=row.plan_id,
-        effective_date=row.effective_date,
-        recorded_at=row.recorded_at,
-        payload=row.payload,
-        source_sha256=row.source_sha256,
-        source_text=row.source_text,
-        target_seq=row.target_seq,
-        prev_hash=row.prev_hash,
-    )
-    if expected != row.hash:
-        return f"entry {row.seq}: content does not match its hash"
-    return None
-
-
-def _check_plan(row: Any, plans: dict[int, Any]) -> str | None:
-    """The plans table is not chained itself; each instrument's (chained) payload names its
-    plan, so a plan row edited behind distplan's back no longer matches."""
-    if row.plan_id is not None and row.plan_id not in plans:
-        return f"entry {row.seq}: names plan {row.plan_id}, which does not exist"
-    if row.kind != KIND_INSTRUMENT:
-        return None
-    if row.plan_id is None:
-        return f"entry {row.seq}: an instrument with no plan"
-    try:
-        inst = instrument_from_json(json.loads(row.payload), where=f"entry {row.seq}")
-    except InputError as exc:
-        return f"entry {row.seq}: payload is not an instrument ({exc})"
-    if plan_key(plan_title(inst), plan_classes(inst)) != plans[row.plan_id].key:
-        return f"entry {row.seq}: its instrument does not belong to plan {row.plan_id} as now stored"
-    return None
-
-
 def _entry(row: Any) -> Entry:
     return Entry(
         seq=row.seq,
@@ -506,17 +550,3 @@ def _entry(row: Any) -> Entry:
         hash=row.hash,
         target_seq=row.target_seq,
     )
-
-
-def check_recordable(inst: Instrument, *, force: bool, where: str | None = None) -> None:
-    """Extraction errors (and a missing effective date) block recording unless forced."""
-    if force:
-        return
-    where = where or inst.source.path
-    if inst.errors:
-        first = inst.errors[0]
-        line = f"line {first.line}: " if first.line else ""
-        more = f" (and {len(inst.errors) - 1} more)" if len(inst.errors) > 1 else ""
-        raise InputError(f"{where}: {line}{first.message}{more}; not recorded (--force to record anyway)")
-    if inst.effective_date is None:
-        raise InputError(f"{where}: no effective date found; not recorded (--force to record anyway)")
