@@ -27,8 +27,10 @@ SEQ_MAX = 2**31 - 1  # entries.seq is a 32-bit INTEGER on PostgreSQL
 
 # Plain decimal: ASCII digits, one optional point, no sign, exponent, underscore or spaces.
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,12})?", re.ASCII)
-# C0 controls other than tab/newline, DEL, and lone surrogates (from a "\ud800" JSON escape).
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# What no database column can hold: NUL (PostgreSQL text) and lone surrogates (from a
+# "\ud800" JSON escape; not UTF-8). Other control characters are stored as written and made
+# visible on output (cli/output.py).
+_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def parse_plain_decimal(text: str, field: str) -> Decimal:
@@ -82,8 +84,8 @@ def check_seq(value: int, field: str) -> int:
 
 
 def check_text(value: str, field: str) -> str:
-    """Names and titles: no control characters and no lone surrogates (which cannot be stored
-    as UTF-8 and crash PostgreSQL)."""
+    """Names and titles: no NUL and no lone surrogates (which cannot be stored as UTF-8 and
+    crash PostgreSQL)."""
     bad = _BAD_CHARS.search(value)
     if bad is not None:
         raise InputError(f"{field}: contains the character {bad.group()!r}, which a name cannot hold")

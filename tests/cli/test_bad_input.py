@@ -217,10 +217,7 @@ KINDS: dict[str, Maker] = {
 
 # Cases still failing, reported in /work/notes/fuzz-findings.md to the owner of the code: strict
 # xfail, so a fix shows up as an XPASS and the entry is removed.
-OPEN: dict[tuple[str, str], str] = {
-    ("db", "missing"): "fuzz-findings.md 9 (ledger, item 13): reading a missing ledger creates it",
-    ("db", "empty"): "fuzz-findings.md 9 (ledger, item 13): an empty file is taken as a new ledger",
-}
+OPEN: dict[tuple[str, str], str] = {}
 OPEN_OUTPUTS: dict[str, str] = {}
 
 

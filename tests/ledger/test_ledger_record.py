@@ -293,9 +293,20 @@ def test_the_whole_corpus(url: str) -> None:
     """Every corpus filing records into its own plan and folds; one with no effective date
     is refused until forced, and then is left out of the state with a warning."""
     files = sorted(CORPUS / f"{name}.txt" for name in DATED_FILINGS)
-    run = run_cli("--db", url, "record", *map(str, files), "--json")
+    doubtful = {
+        CORPUS / "aim-class-c-amend2-2003-11-03-truncated.txt": (
+            "extraction confidence 0.8 is below 0.9; why: line 42: the document ends inside the schedule"
+        ),
+        CORPUS / "aim-summit-class-p-amend1-2005.txt": "doubtful rows: AIM Summit Fund (P) [",
+    }
+    for path, why in doubtful.items():
+        refused = run_cli("--db", url, "record", str(path))
+        assert refused.code == 2 and why in refused.err and "--force" in refused.err, refused.err
+    run = run_cli("--db", url, "record", *(str(f) for f in files if f not in doubtful), "--json")
     assert run.code == 0, run.err
-    assert len(run.json()["recorded"]) == len(files)
+    forced = run_cli("--db", url, "record", "--force", *map(str, doubtful), "--json")
+    assert forced.code == 0, forced.err
+    assert len(run.json()["recorded"]) + len(forced.json()["recorded"]) == len(files)
     plans = run_cli("--db", url, "plans", "--json").json()["plans"]
     assert sum(p["instruments"] for p in plans) == len(files)
     assert len([p for p in plans if p["share_class"] == "Investor"]) == 1  # the AIM amendments

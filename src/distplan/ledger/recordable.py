@@ -73,10 +73,17 @@ def check_recordable(inst: Instrument, *, force: bool, where: str | None = None)
     level = confidence(inst)
     if level < CONFIDENCE_MIN:
         rows = doubtful_rows(inst)
-        doubt = f"; doubtful rows: {_listing(rows)}" if rows else ""
+        warned = [f"line {d.line}: {d.message}" if d.line else d.message for d in _warnings(inst)]
+        doubt = (
+            f"; doubtful rows: {_listing(rows)}" if rows else f"; why: {_listing(warned)}" if warned else ""
+        )
         raise InputError(
             f"{where}: extraction confidence {level} is below {CONFIDENCE_MIN}{doubt}; {_PROCEED}"
         )
+
+
+def _warnings(inst: Instrument) -> list[Any]:
+    return [d for d in inst.diagnostics if d.level == "warning"]
 
 
 def forced_warnings(inst: Instrument, where: str) -> list[str]:
