@@ -39,15 +39,13 @@ def _flag(row: ScheduleRow, flag: str) -> ScheduleRow:
     return row if flag in row.flags else replace(row, flags=(*row.flags, flag))
 
 
-def review(
-    rows: list[ScheduleRow], plan_classes: tuple[str, ...]
-) -> tuple[list[ScheduleRow], list[Diagnostic]]:
+def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[ScheduleRow], list[Diagnostic]]:
     """Flag rows missing what the schedule should state; set every row's confidence."""
     diags: list[Diagnostic] = []
     out: list[ScheduleRow] = []
     for row in rows:
         where = row.lines[0] if row.lines else None
-        if row.share_class is None and plan_classes:
+        if row.share_class is None and speaks_of_classes:
             row = _flag(row, "no share class")
         for flag in row.flags:
             diags.append(Diagnostic("warning", f"{row.fund}: {flag}", where))

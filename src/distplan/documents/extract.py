@@ -10,6 +10,7 @@ Nothing here knows a fund family: only what 12b-1 schedules have in common.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,7 +72,11 @@ def extract_document(doc: Document) -> Instrument:
         # Without a schedule or a restated plan section there is nothing to record.
         level: Level = "warning" if ops.operations else "error"
         diags.append(Diagnostic(level, "no schedule rows found (no funds listed, no rate in prose)", None))
-    rows, row_diags = confidence.review(rows, meta.plan_classes)
+    # Where the document speaks of share classes at all, a row without one is doubtful.
+    speaks_of_classes = bool(meta.plan_classes or parsed.classes_seen or parsed.prose_classes) or bool(
+        re.search(r"\bclass(es)?\b", meta.title, re.I)
+    )
+    rows, row_diags = confidence.review(rows, speaks_of_classes)
     diags.extend(row_diags)
 
     schedule = None

@@ -51,6 +51,9 @@ _MARK = re.compile(r"(?:[*†‡]|\(\d{1,2}\)|\[\d{1,2}\])\s*$")
 QUOTES = "\"“”'‘’"
 
 
+_GLUED_NOTE = re.compile(r"\b(Fund|Portfolio|ETF|Trust)\d$")
+
+
 def strip_markers(text: str) -> str:
     """Drop trailing footnote markers ("Fund**", "Fund (1)"), in time linear in the text."""
     text = text.rstrip()
@@ -67,7 +70,7 @@ def clean_name(text: str) -> str:
     text = LIST_NO.sub("", text)
     text = strip_markers(text)
     text = text.strip().strip(QUOTES).rstrip(":;,").strip()
-    return text
+    return _GLUED_NOTE.sub(r"\1", text)  # "Bond Fund1": a footnote number glued to the name
 
 
 def is_caps(text: str) -> bool:

@@ -284,6 +284,16 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 continue
             if t.kind in ("heading", "prose", "stop", "header"):
                 renaming = None
+        if (
+            t.kind == "header"
+            and row is not None
+            and not row.has_values()
+            and t.text in ("Fund", "Portfolio", "Series", "Trust", "ETF")
+            and not _NAME_END.search(row.fund[-12:])
+        ):
+            row.fund, row.last = f"{row.fund} {t.text}", t.line  # a name wrapped into the next cell
+            last_kind = "fund"
+            continue
         if t.kind == "header":
             close()
             if zone is None:
@@ -388,6 +398,13 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     and not is_caps(t.text)
                 )
                 or (t.kind == "name" and header_seen and has_fund_col and len(words(t.text)) >= 2)
+                or (
+                    t.kind == "name"
+                    and nxt is not None
+                    and nxt.kind == "class"
+                    and len(words(t.text)) >= 2
+                    and last_kind in ("class", "rate", "none", "date", "fund")
+                )
                 or (t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS)
             )
             if (

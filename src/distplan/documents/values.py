@@ -149,11 +149,16 @@ def normalize_class(raw: str) -> str:
     return raw[:1].upper() + raw[1:].lower()
 
 
+_NOT_CODES = frozenset({"of", "or", "and", "the", "to", "in", "on", "for", "by", "as", "at", "an", "may"})
+
+
 def find_classes(text: str) -> list[str]:
     """Share classes named in a piece of text, short form, in order."""
     found: list[tuple[int, str]] = []
     for m in CLASS_AFTER.finditer(text):
         code = m.group(1)
+        if code.lower() in _NOT_CODES:
+            continue  # "CLASS OF SHARES", "class or series": a word, not a class
         if code.isupper() or code.isdigit() or len(code) <= 2:
             found.append((m.start(), normalize_class(code)))
     for m in CLASS_BEFORE.finditer(text):
