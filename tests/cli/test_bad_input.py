@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 
 import pytest
 import typer
+from cli_ledger import make_aim_ledger
 
 from aim_inputs import AIM_DIR, run_cli
 from distplan.cli import app, register
@@ -44,20 +45,8 @@ class Env:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     root = tmp_path_factory.mktemp("badinput")
-    url = f"sqlite:///{root / 'ledger.db'}"
-    doc = AIM_DIR / "aim-investor-amend2-2003-11-03.txt"
-    assert run_cli("--db", url, "record", str(doc), "--recorded-at", "2003-12-01T00:00:00Z").code == 0
-    terms = ["terms", "set", "--effective", "2003-11-01", "--source", "plan", "--distribution", "0.25"]
-    assert run_cli("--db", url, *terms).code == 0
-    nav = root / "nav.csv"
-    assert (
-        run_cli(
-            "--db", url, "sample-data", "--from", "2003-10-30", "--to", "2003-12-01", "--out", str(nav)
-        ).code
-        == 0
-    )
-    instrument = root / "amend2.json"
-    instrument.write_text(run_cli("extract", str(doc)).out)
+    aim = make_aim_ledger(root)
+    url, nav, instrument = aim.url, aim.nav, aim.instrument
     fund = json.loads(instrument.read_text())["schedule"]["rows"][0]["fund"]
     mapping = root / "map.csv"
     mapping.write_text(f"key,fund,share_class\nXYZ,{fund},Investor\n")

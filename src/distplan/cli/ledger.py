@@ -660,7 +660,9 @@ def history_cmd(
 @app.command()
 def void(
     ctx: typer.Context,
-    entry: Annotated[int, typer.Argument(help="The seq of the entry to void.", metavar="SEQ")],
+    entry: Annotated[
+        int, typer.Argument(help="The seq of the entry to void.", metavar="SEQ", min=1, max=2**63 - 1)
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the ledger).")],
     recorded_at: RecordedAtOpt = None,
     json_: JsonOpt = False,

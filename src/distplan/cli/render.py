@@ -37,6 +37,8 @@ def _read_instrument(path: Path) -> Instrument:
         raise InputError(f"{path}: not UTF-8 text, expected JSON") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply") from None
     return instrument_from_json(data, where=str(path))
 
 
