@@ -32,6 +32,10 @@ _NUMBER_PCT = re.compile(r"^\s*[\d.]+\s*%")
 _WORD3 = re.compile(r"[A-Za-z]{3,}")
 _JOINERS = re.compile(r"\b(and|or|through|to)\b")
 _PAREN_TAIL = re.compile(r"\([^()]{3,}\)\s*[*†‡]?\s*$")
+_WORD_CLASS = re.compile(r"^([A-Z][A-Za-z]{2,14})\s+class(?:\s+shares?)?[*:]*$", re.I)
+_NOT_CLASS_ALONE = frozenset(
+    {"share", "shares", "the", "each", "fund", "such", "any", "all", "this", "per", "same"}
+)
 _CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
 _LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
 
@@ -132,6 +136,11 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
         return t
     if CLASS_ONLY.match(bare):
         found = V.find_classes(bare)
+        # A line that is only "TRUST CLASS": the class is the word itself, even one that elsewhere
+        # is a trust's name ("Insurance Trust Class A" reads otherwise).
+        alone = _WORD_CLASS.match(bare)
+        if not found and alone and alone.group(1).lower() not in _NOT_CLASS_ALONE:
+            found = [V.normalize_class(alone.group(1))]
         if found:
             t.kind, t.classes = "class", (found[0],)
             return t

@@ -18,6 +18,7 @@ _COST = {
     "class inferred from prose": 0.2,
     "no share class": 0.3,
     "no rate stated": 0.3,
+    "rate in prose not applied": 0.3,
     "cell unparsed": 0.4,
     "fund is the registrant": 0.1,
 }
@@ -35,7 +36,7 @@ def inherit_rate(row: ScheduleRow, value: Decimal) -> ScheduleRow:
     return replace(row, aggregate_fee=value, flags=(*row.flags, "rate from prose"))
 
 
-def _flag(row: ScheduleRow, flag: str) -> ScheduleRow:
+def flag(row: ScheduleRow, flag: str) -> ScheduleRow:
     return row if flag in row.flags else replace(row, flags=(*row.flags, flag))
 
 
@@ -46,9 +47,9 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
     for row in rows:
         where = row.lines[0] if row.lines else None
         if row.share_class is None and speaks_of_classes:
-            row = _flag(row, "no share class")
-        for flag in row.flags:
-            diags.append(Diagnostic("warning", f"{row.fund}: {flag}", where))
+            row = flag(row, "no share class")
+        for reason in row.flags:
+            diags.append(Diagnostic("warning", f"{row.fund}: {reason}", where))
         out.append(replace(row, confidence=row_confidence(row.flags)) if row.flags else row)
     return out, diags
 

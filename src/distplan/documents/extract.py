@@ -52,6 +52,9 @@ def extract_document(doc: Document) -> Instrument:
         value, line = stated.value, stated.line
         rows = [confidence.inherit_rate(r, value) for r in rows]
         diags.append(Diagnostic("info", f"rate {value}% stated in prose applied to every row", line))
+    elif parsed.prose_rates and any(r.total_rate is None for r in rows):
+        # Prose states rates, but not one for all the funds: say so on each row left without one.
+        rows = [confidence.flag(r, "rate in prose not applied") if r.total_rate is None else r for r in rows]
 
     restated = restated_section(flow)
     if not rows:

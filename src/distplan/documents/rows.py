@@ -84,7 +84,8 @@ class Parse:
 _VALUE_KINDS = ("rate", "none", "date")
 _NAME_END = re.compile(r"\b(fund|portfolio|etf|trust|shares)\s*$", re.I)
 _RATE_PROSE = re.compile(r"annum|annual|average daily net assets", re.I)
-_CURRENT = re.compile(r"\bcurrent(ly)?\b", re.I)
+_CURRENT = re.compile(r"\b(current(ly)?|authorized)\b", re.I)
+_CLAUSE = re.compile(r"[,;]\s+")
 _SENTENCE_END = re.compile(r"(?<=[a-z%)])\.\s+(?=[A-Z])")
 
 
@@ -132,10 +133,11 @@ def prose_rates(t: Tok) -> list[ProseRate]:
     for sentence in _SENTENCE_END.split(t.text):
         if not _RATE_PROSE.search(sentence):
             continue
-        for m in V.RATE_IN_TEXT.finditer(sentence):
-            value = V.rate_value(m.group(1))
-            if value is not None:
-                found.append(ProseRate(value, t.line, bool(_CURRENT.search(sentence))))
+        for clause in _CLAUSE.split(sentence):  # "Up to 1.00% ... approved, 0.25% authorized."
+            for m in V.RATE_IN_TEXT.finditer(clause):
+                value = V.rate_value(m.group(1))
+                if value is not None:
+                    found.append(ProseRate(value, t.line, bool(_CURRENT.search(clause))))
     return found
 
 
@@ -246,6 +248,10 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
         if t.kind == "prose":
             out.prose_rates.extend(prose_rates(t))
         if not active:
+            if t.kind == "class" and t.first:
+                for c in t.classes:  # a class line above the schedule ("TRUST CLASS"): its scope
+                    if c not in out.classes_seen:
+                        out.classes_seen.append(c)
             nxt = _next_meaningful(toks, i)
             if t.kind == "header" and any(f != "other" for f in t.fields):
                 active = True
