@@ -60,7 +60,7 @@ def _check_rate(value: Decimal | None, what: str, where: str) -> Decimal | None:
     return value
 
 
-def resolve_rates(cov: CoverageLike) -> tuple[Decimal, Decimal, Diagnostic | None]:
+def resolve_rates(cov: CoverageLike) -> tuple[Decimal, Decimal, str | None]:
     """(distribution, service, warning): the components charged under the cap rule
     (`distplan.model.Rates`); the warning says how, when a component was inferred or capped."""
     where = f"coverage of {label(cov.fund, cov.share_class)} from {cov.start} ({cov.instrument})"
@@ -73,8 +73,7 @@ def resolve_rates(cov: CoverageLike) -> tuple[Decimal, Decimal, Diagnostic | Non
     charged = cov.rates.charged()
     if charged is None:
         raise InputError(f"{where}: no rate is known (record the plan terms' rates)")
-    warning = None if charged.inferred is None else Diagnostic("warning", f"{where}: {charged.inferred}")
-    return charged.distribution, charged.service, warning
+    return charged.distribution, charged.service, charged.inferred
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,8 @@ def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> Resolve
     items: Sequence[CoverageLike] = list(coverage)
     keys: dict[FundClassKey, int] = {}
     periods: list[Period] = []
-    warnings: list[Diagnostic] = []
-    seen_warnings: set[str] = set()
+    # How rates were inferred or capped -> the fund-class periods concerned: one warning each.
+    inferred: dict[str, list[str]] = {}
     by_fc: dict[FundClassKey, list[CoverageLike]] = {}
     for cov in items:
         if cov.end is not None and cov.end < cov.start:
@@ -117,10 +116,9 @@ def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> Resolve
             hi = end if cov.end is None else min(cov.end, end)
             if hi <= lo:
                 continue
-            dist, serv, warning = resolve_rates(cov)
-            if warning is not None and warning.message not in seen_warnings:
-                seen_warnings.add(warning.message)
-                warnings.append(warning)
+            dist, serv, how = resolve_rates(cov)
+            if how is not None:
+                inferred.setdefault(how, []).append(f"{label(cov.fund, cov.share_class)} from {cov.start}")
             periods.append(
                 Period(
                     period_id=len(periods),
@@ -136,4 +134,12 @@ def resolve(coverage: Iterable[CoverageLike], start: date, end: date) -> Resolve
                     instrument=cov.instrument,
                 )
             )
+    warnings = [
+        Diagnostic(
+            "warning",
+            f"{how}: {len(whom)} coverage period(s), {whom[0]}"
+            + (f" and {len(whom) - 1} more" if len(whom) > 1 else ""),
+        )
+        for how, whom in inferred.items()
+    ]
     return ResolvedCoverage(tuple(periods), keys, tuple(warnings))
