@@ -144,14 +144,24 @@ def validate_instrument(inst: Instrument, where: str) -> None:
 
 
 def _validate_row(row: ScheduleRow, place: str) -> None:
-    label = f"{place} ({row.fund}{', ' + row.share_class if row.share_class else ''})"
-    for name in ("fund", "registrant", "share_class"):
-        value = getattr(row, name)
-        if value is not None:
-            check_text(value, f"{place}: {name}")
+    # Schedules run to 10,000 rows: one search over the row's names, and the exact rate
+    # check only for a rate the cheap test does not pass.
+    names = (row.fund, row.registrant or "", row.share_class or "")
+    if _BAD_CHARS.search("".join(names)):
+        for name in ("fund", "registrant", "share_class"):
+            value = getattr(row, name)
+            if value is not None:
+                check_text(value, f"{place}: {name}")
+    label = None
     for name in ("distribution_fee", "service_fee", "aggregate_fee"):
         value = getattr(row, name)
-        if value is not None:
+        if value is not None and not _plainly_a_rate(value):
+            label = label or f"{place} ({row.fund}{', ' + row.share_class if row.share_class else ''})"
             check_rate(value, f"{label}: {name}")
-    if row.effective_date is not None:
-        check_date(row.effective_date, f"{label}: effective_date")
+    if row.effective_date is not None and not EARLIEST <= row.effective_date <= LATEST:
+        check_date(row.effective_date, f"{place} ({row.fund}): effective_date")
+
+
+def _plainly_a_rate(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -RATE_DECIMALS and 0 <= value <= RATE_MAX

@@ -108,6 +108,7 @@ class Ledger:
         self.created = created  # this open made the ledger
         self._tx: Connection | None = None
         self._exact_time = False
+        self._legacy: bool | None = None  # scheme-1 entries present (per transaction)
         # Who the entries appended through this Ledger are recorded by (the web app sets
         # the signed-in user per write).
         self.recorded_by = default_recorded_by()
@@ -152,7 +153,7 @@ class Ledger:
             return
         try:
             with db.write_transaction(self.engine) as conn:
-                self._tx, self._exact_time = conn, exact_time
+                self._tx, self._exact_time, self._legacy = conn, exact_time, None
                 try:
                     yield
                 finally:
@@ -286,10 +287,11 @@ class Ledger:
         same_source = or_(
             and_(current, T.c.source_sha256 == source), and_(legacy, T.c.source_sha256 == sha256_bytes(data))
         )
-        same_content = or_(
-            and_(current, T.c.payload_sha256 == content),
-            and_(legacy, T.c.payload_sha256 == legacy_content_sha256(payload)),
-        )
+        same_content = and_(current, T.c.payload_sha256 == content)
+        if self._has_legacy(conn):
+            same_content = or_(
+                same_content, and_(legacy, T.c.payload_sha256 == legacy_content_sha256(payload))
+            )
         for reason, same in (("same source text", same_source), ("same content", same_content)):
             dup = conn.execute(select(T.c.seq).where(live, same).order_by(T.c.seq).limit(1)).scalar()
             if dup is not None:
@@ -306,6 +308,15 @@ class Ledger:
             source_bytes=data,
         )
         return RecordResult(item.where, plan, entry, None, None, created)
+
+    def _has_legacy(self, conn: Connection) -> bool:
+        """Whether the ledger holds scheme-1 entries (asked once per transaction: the
+        legacy content hash costs a second canonical JSON of every instrument)."""
+        if self._legacy is None:
+            self._legacy = (
+                conn.execute(select(T.c.seq).where(T.c.hash_scheme == 1).limit(1)).first() is not None
+            )
+        return self._legacy
 
     def append(
         self,
