@@ -3,10 +3,12 @@ header, a registrant, a fund, a class, a rate, a date, prose, the signature bloc
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from distplan.documents import values as V
 from distplan.documents.headers import header_fields
@@ -71,9 +73,16 @@ class Tok:
 
 
 def classify(text: str, line: Line, index: int, row: int) -> Tok:
-    first = index == 0
-    raw = text.strip()
-    t = Tok("other", raw, line.no, first, row)
+    """What one cell is. Depends on the text alone, so repeated cells ("0.25%", "N/A", "Class A")
+    are classified once; each cell gets its own copy, placed at its line."""
+    t = copy.copy(_classify_text(text.strip()))
+    t.line, t.first, t.row = line.no, index == 0, row
+    return t
+
+
+@lru_cache(maxsize=8192)
+def _classify_text(raw: str) -> Tok:
+    t = Tok("other", raw, 0, False, 0)
     bare = raw.strip(QUOTES + " ")
     if not bare:
         return t
