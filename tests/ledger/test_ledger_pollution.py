@@ -265,7 +265,8 @@ def test_bad_terms_are_refused(url: str, option: str, value: str, needle: str) -
 
 def test_void_of_a_huge_number_is_one_line(url: str) -> None:
     record_aim(url)
-    refused(run_cli("--db", url, "void", "99999999999999999999", "--reason", "x"), "no such entry")
+    refused(run_cli("--db", url, "void", "99999999999999999999", "--reason", "x"), "SEQ")  # the CLI's bound
+    refused(run_cli("--db", url, "void", "99999999999", "--reason", "x"), "no such entry")  # past INTEGER
     assert entries(url) == 3
 
 
