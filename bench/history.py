@@ -137,8 +137,10 @@ def main() -> None:
     plan = ledger.resolve_plan(None)
     last = START + timedelta(days=args.instruments - 1)
 
+    cache = H.HistoryCache()  # the ledger's, as a Workspace keeps it
+
     def as_of(day: date) -> H.PlanState:
-        return H.plan_state(ledger.entries(plan_id=plan.id), plan, day)
+        return H.plan_state(ledger.entries(plan_id=plan.id), plan, day, cache=cache)
 
     fresh = Ledger.open(url)
     t0 = time.perf_counter()
@@ -171,7 +173,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS after the warm queries: {rss:,.0f} MB (generated inputs and caches included)")
     t0 = time.perf_counter()
-    covered = H.coverage(ledger.entries(plan_id=plan.id), plan)
+    covered = H.coverage(ledger.entries(plan_id=plan.id), plan, cache=cache)
     print(
         f"coverage over the whole history: {len(covered):,} periods in {(time.perf_counter() - t0) * 1000:.0f} ms"
     )

@@ -114,6 +114,7 @@ def record(
     plan_ref: str | None,
     force: bool,
     resolve: Callable[[str | None], Plan],
+    cache: H.HistoryCache | None = None,
 ) -> RecordOutcome:
     governance = [u for u in uploads if is_governance(u)]
     instruments = [pending(u) for u in uploads if u not in governance]  # all read before any write
@@ -123,7 +124,7 @@ def record(
             _record_governance(ledger, governance, plan_ref, recorded_at, recorded_by, resolve)
         )
     if instruments:
-        _record_instruments(ledger, instruments, outcome, recorded_at, recorded_by, force)
+        _record_instruments(ledger, instruments, outcome, recorded_at, recorded_by, force, cache)
     return outcome
 
 
@@ -136,10 +137,11 @@ def record_reviewed(
     recorded_at: datetime,
     recorded_by: str,
     force: bool,
+    cache: H.HistoryCache | None = None,
 ) -> RecordOutcome:
     item = Pending(instrument_from_json(data, where=name), source_text, name)
     outcome = RecordOutcome()
-    _record_instruments(ledger, [item], outcome, recorded_at, recorded_by, force)
+    _record_instruments(ledger, [item], outcome, recorded_at, recorded_by, force, cache)
     return outcome
 
 
@@ -150,12 +152,14 @@ def _record_instruments(
     recorded_at: datetime,
     recorded_by: str,
     force: bool,
+    cache: H.HistoryCache | None = None,
 ) -> None:
+    cache = cache or H.HistoryCache()  # the workspace's: the diffs below reuse its folds
     with _as(ledger, recorded_by):
         results = ledger.record_many(items, recorded_at=recorded_at, force=force)
     entries = ledger.entries()
     for plan in {r.plan.id: r.plan for r in results}.values():
-        outcome.warnings.extend(H.warnings(entries, plan))
+        outcome.warnings.extend(H.warnings(entries, plan, cache=cache))
     for result in results:
         entry = result.entry
         if entry is None:
@@ -180,7 +184,7 @@ def _record_instruments(
         }
         if entry.effective_date is not None:
             day = entry.effective_date
-            d = H.diff(entries, result.plan, day - timedelta(days=1), day)
+            d = H.diff(entries, result.plan, day - timedelta(days=1), day, cache=cache)
             item["changes"] = {k: len(d[k]) for k in ("added", "removed", "changed")}
         outcome.recorded.append(item)
 

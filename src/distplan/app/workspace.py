@@ -3,9 +3,10 @@ it. The CLI and the web app both go through it; it returns typed results (result
 raises NotFound / Invalid / Conflict with messages about the data.
 
 One Workspace is safe to share between threads (a web server's workers): calls are
-serialised on one lock, because the history fold keeps caches that are not thread-safe. The
-Ledger reads only entries past the last one it saw, so a write by another process is seen by
-the next call; the history caches key on the entries read, so they follow.
+serialised on one lock. It owns the ledger's HistoryCache (one per opened ledger: entry seqs
+are unique only within one). The Ledger reads only entries past the last one it saw, so a
+write by another process is seen by the next call; the cache keys on the entries read (their
+seqs and the last one's hash), so it follows.
 Time is an argument: nothing here reads the clock (`recorded_at`, `as_of` come from the caller).
 """
 
@@ -47,6 +48,7 @@ class Workspace:
         self.ledger = ledger
         self.users = Users(ledger.engine)
         self._lock = threading.RLock()
+        self.history_cache = H.HistoryCache()
 
     @classmethod
     def open(cls, url: str | None = None) -> Workspace:
@@ -138,7 +140,7 @@ class Workspace:
             plans = {p.id: p for p in self.ledger.plans()}
             status: dict[int, str] = {}
             for plan in plans.values():
-                for it in H.history(entries, plan, as_of):
+                for it in H.history(entries, plan, as_of, cache=self.history_cache):
                     status[it.seq] = it.status
             authors = recording.recorded_by(self.ledger, [e.seq for e in entries])
         rows = []
@@ -160,13 +162,15 @@ class Workspace:
     def schedule(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> ScheduleView:
         with self._call():
             entries, plan = self._read(ref, known_at)
-            state = H.plan_state(entries, plan, as_of, known_at=known_at_json(known_at))
+            state = H.plan_state(
+                entries, plan, as_of, known_at=known_at_json(known_at), cache=self.history_cache
+            )
             return ScheduleView(plan, as_of, known_at, state)
 
     def diff(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> DiffView:
         with self._call():
             entries, plan = self._read(ref, known_at)
-            return DiffView(plan, known_at, H.diff(entries, plan, start, end))
+            return DiffView(plan, known_at, H.diff(entries, plan, start, end, cache=self.history_cache))
 
     def timeline(
         self, ref: PlanRef, fund: str, share_class: str | None = None, known_at: KnownAt = None
@@ -174,7 +178,7 @@ class Workspace:
         with self._call():
             entries, plan = self._read(ref, known_at)
             try:
-                result = H.timeline(entries, plan, fund, share_class)
+                result = H.timeline(entries, plan, fund, share_class, cache=self.history_cache)
             except InputError as exc:
                 raise NotFound(str(exc), "fund") from None
             return TimelineView(plan, known_at, result)
@@ -182,15 +186,21 @@ class Workspace:
     def history(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> HistoryView:
         with self._call():
             entries, plan = self._read(ref, known_at)
-            items = H.history(entries, plan, as_of)
+            items = H.history(entries, plan, as_of, cache=self.history_cache)
             authors = recording.recorded_by(self.ledger, [it.seq for it in items])
-            return HistoryView(plan, as_of, known_at, items, H.warnings(entries, plan), authors)
+            return HistoryView(
+                plan, as_of, known_at, items, H.warnings(entries, plan, cache=self.history_cache), authors
+            )
 
     def coverage(self, ref: PlanRef, known_at: KnownAt = None) -> CoverageView:
         with self._call():
             entries, plan = self._read(ref, known_at)
-            periods = H.coverage(entries, plan)
-            live = {it.seq for it in H.history(entries, plan, date.max) if it.status != "void"}
+            periods = H.coverage(entries, plan, cache=self.history_cache)
+            live = {
+                it.seq
+                for it in H.history(entries, plan, date.max, cache=self.history_cache)
+                if it.status != "void"
+            }
             amendments = sorted(
                 (e.effective_date, H.instrument_label(e))
                 for e in entries
@@ -227,6 +237,7 @@ class Workspace:
                 plan_ref=None if plan_ref is None else str(plan_ref),
                 force=force,
                 resolve=self._plan,
+                cache=self.history_cache,
             )
 
     def record_reviewed(
@@ -250,6 +261,7 @@ class Workspace:
                 recorded_at=recorded_at,
                 recorded_by=recorded_by,
                 force=force,
+                cache=self.history_cache,
             )
 
     def set_terms(
@@ -316,7 +328,7 @@ class Workspace:
     ) -> money.PayablesView:
         with self._call():
             entries, plan = self._read(ref, known_at)
-            coverage = H.coverage(entries, plan)
+            coverage = H.coverage(entries, plan, cache=self.history_cache)
         with self._call():  # the engine runs on its own data: a second call, same lock
             return money.payables(
                 coverage,
