@@ -343,14 +343,32 @@ class Workspace:
                 expenses=expenses,
             )
 
-    def findings(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> checks.FindingsView:
+    def findings(
+        self, ref: PlanRef, as_of: date, known_at: KnownAt = None, *, extra: Any = None, rulebook: Any = None
+    ) -> checks.FindingsView:
+        """Findings with citations. `extra`: GovernanceFacts not recorded (a what-if; the plan
+        they name is the default); `rulebook`: a Rulebook instead of the bundled one."""
         with self._call():
-            entries, plan = self._read(ref, known_at)
-            return checks.findings(entries, plan, as_of, known_at)
+            plan = self._plan(ref if ref is not None else _facts_plan(extra))
+            return checks.findings(self.ledger, plan, as_of, known_at, extra, rulebook)
 
-    def calendar(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> checks.CalendarView:
+    def calendar(
+        self,
+        ref: PlanRef,
+        start: date,
+        end: date,
+        known_at: KnownAt = None,
+        *,
+        extra: Any = None,
+        rulebook: Any = None,
+    ) -> checks.CalendarView:
         if end <= start:
             raise Invalid(f"the window [{start}, {end}) is empty: the end must be after the start", "to")
         with self._call():
-            entries, plan = self._read(ref, known_at)
-            return checks.calendar(entries, plan, start, end, known_at)
+            plan = self._plan(ref if ref is not None else _facts_plan(extra))
+            return checks.calendar(self.ledger, plan, start, end, known_at, extra, rulebook)
+
+
+def _facts_plan(extra: Any) -> str | None:
+    plan = getattr(extra, "plan", None)
+    return plan.ref if plan is not None else None

@@ -1,11 +1,12 @@
 """CLI commands: `check` (findings as of a date; exit 1 on any error finding, so it can gate a
 pipeline), `calendar` (deadlines in a window) and `rules` (the rulebook). They read the plan's
 instruments, rates and recorded governance facts from the ledger; `--governance FILE` adds the
-facts of a governance file that is not recorded (a what-if, or a check before recording)."""
+facts of a governance file that is not recorded (a what-if, or a check before recording).
+A thin adapter: the questions go to the Workspace (distplan.app), this module parses flags and prints."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,24 +14,21 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from distplan.app import Workspace
 from distplan.cli.app import app
 from distplan.cli.ledger import (
     JsonOpt,
     KnownAtOpt,
     PlanOpt,
     emit_json,
-    known_at_json,
-    open_ledger,
+    ledger_url,
     parse_date,
     parse_known_at,
 )
 from distplan.cli.output import out, styled
-from distplan.compliance.calendar import deadlines
 from distplan.compliance.dates import check_plausible
-from distplan.compliance.engine import run_checks
 from distplan.compliance.findings import Finding, summary
 from distplan.compliance.governance import GovernanceFacts
-from distplan.compliance.inputs import CheckInput
 from distplan.compliance.loader import load_governance
 from distplan.compliance.rulebook import Rulebook, load_rulebook
 from distplan.errors import InputError
@@ -47,28 +45,23 @@ RulebookOpt = Annotated[
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _gather(
-    ctx: typer.Context, plan_ref: str | None, as_of: date, known_at: str | None, files: list[Path] | None
-) -> tuple[CheckInput, str | int | None]:
-    from distplan.compliance.names import check_names, plan_names
-    from distplan.compliance.sources import check_input
-
+def _governance(files: list[Path] | None) -> GovernanceFacts:
+    """The facts of --governance files (not recorded), all read before the ledger is."""
     extra = GovernanceFacts()
     for path in files or []:
         extra = extra.merge(load_governance(path))
-    moment = parse_known_at(known_at)
-    with open_ledger(ctx) as ledger:
-        plan = ledger.resolve_plan(plan_ref or (extra.plan.ref if extra.plan else None))
-        entries = ledger.entries(known_at=moment)
-        check_names(extra, plan_names(ledger.entries(), plan))  # a typo is no what-if
-    return check_input(entries, plan, as_of, extra), known_at_json(moment)
+    return extra
+
+
+def _workspace(ctx: typer.Context) -> Workspace:
+    return Workspace.open(ledger_url(ctx))
 
 
 def _book(path: Path | None) -> Rulebook:
     return load_rulebook(path)
 
 
-def _print_findings(findings: list[Finding], inp: CheckInput) -> None:
+def _print_findings(findings: list[Finding], plan: str, as_of: date) -> None:
     counts = summary(findings)
     for severity in ("error", "warning", "info"):
         group = [f for f in findings if f.severity == severity]
@@ -90,7 +83,7 @@ def _print_findings(findings: list[Finding], inp: CheckInput) -> None:
             if len(f.evidence) > 4:
                 out.print(f"      evidence: ... {len(f.evidence) - 4} more (see --json)", markup=False)
     out.print(
-        f"{inp.plan} as of {inp.as_of}: {counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{plan} as of {as_of}: {counts['error']} error(s), {counts['warning']} warning(s), "
         f"{counts['info']} info",
         markup=False,
     )
@@ -109,20 +102,14 @@ def check(
     """Run the Rule 12b-1 and FINRA Rule 2341 checks; exit 1 if any finding is an error."""
     day = check_plausible(parse_date(as_of, "--as-of"), "--as-of")
     book = _book(rulebook)
-    inp, moment = _gather(ctx, plan, day, known_at, governance)
-    findings = run_checks(inp, book)
+    extra = _governance(governance)
+    with _workspace(ctx) as ws:
+        view = ws.findings(plan, day, parse_known_at(known_at), extra=extra, rulebook=book)
+    findings = view.findings
     if json_:
-        emit_json(
-            {
-                "as_of": day.isoformat(),
-                "known_at": moment,
-                "plan": inp.plan,
-                "summary": summary(findings),
-                "findings": [f.to_json() for f in findings],
-            }
-        )
+        emit_json(view.to_json())
     else:
-        _print_findings(findings, inp)
+        _print_findings(findings, view.plan.label, day)
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 
@@ -144,23 +131,17 @@ def calendar(
     if end <= start:
         raise InputError(f"--to {end} must be after --from {start}")
     book = _book(rulebook)
-    inp, moment = _gather(ctx, plan, end - timedelta(days=1), known_at, governance)
-    found = deadlines(inp, start, end, book)
+    extra = _governance(governance)
+    with _workspace(ctx) as ws:
+        view = ws.calendar(plan, start, end, parse_known_at(known_at), extra=extra, rulebook=book)
+    found, label = view.deadlines, view.plan.label
     if json_:
-        emit_json(
-            {
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "known_at": moment,
-                "plan": inp.plan,
-                "deadlines": [d.to_json() for d in found],
-            }
-        )
+        emit_json(view.to_json())
         return
     if not found:
-        out.print(f"{inp.plan}: no deadlines from {start} to {end}", markup=False)
+        out.print(f"{label}: no deadlines from {start} to {end}", markup=False)
         return
-    table = Table(title=f"{inp.plan}: deadlines from {start} to {end} (exclusive)", title_justify="left")
+    table = Table(title=f"{label}: deadlines from {start} to {end} (exclusive)", title_justify="left")
     for column in ("due", "days", "status", "rule", "subject", "what"):
         table.add_column(column, overflow="fold")
     style = {"overdue": "bold red", "upcoming": "yellow", "met": "green", "date": "cyan"}
