@@ -35,9 +35,9 @@ FLOORS = {
     "rows_f1": 0.944,
     "registrant": 0.992,
     "rate": 0.962,
-    "effective_date": 0.849,
-    "amendment": 0.981,
-    "kind": 0.981,
+    "effective_date": 1.0,
+    "amendment": 1.0,
+    "kind": 1.0,
 }
 SILENT_CEILING = 0.026
 

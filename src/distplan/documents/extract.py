@@ -41,8 +41,7 @@ def extract_document(doc: Document) -> Instrument:
     registrant = context.default_registrant(flow, meta.title_lines)
     parsed = parse_schedule(tokens(doc), registrant)
     diags.extend(parsed.diagnostics)
-    if meta.dates.effective is None:
-        diags.append(Diagnostic("warning", "no effective date found", None))
+    diags.extend(meta.diagnostics)  # a guessed kind or effective date, or none found
 
     scope = context.class_scope(meta.plan_classes, parsed.classes_seen, parsed.prose_classes)
     rows = apply_class_rates(merge_rows([r.to_row(scope) for r in parsed.rows], diags), parsed)
@@ -103,13 +102,13 @@ def extract_document(doc: Document) -> Instrument:
         title=meta.title,
         amendment_number=meta.amendment_number,
         plan=PlanRef(title=meta.plan_title, share_classes=tuple(classes), dated=dates.plan_dated),
-        effective_date=dates.effective,
+        effective_date=meta.effective.value,
         dated=dates.dated,
         operations=ops.operations,
         schedule=schedule,
         signatories=meta.signatories,
         diagnostics=tuple(diags),
-        effective_date_lines=(dates.effective_line, dates.effective_line) if dates.effective_line else None,
+        effective_date_lines=(meta.effective.line, meta.effective.line) if meta.effective.line else None,
         dated_lines=(dates.dated_line, dates.dated_line) if dates.dated_line else None,
         confidence=confidence.document_confidence(rows, diags),
     )

@@ -125,6 +125,8 @@ def header_fields(text: str) -> tuple[str, ...] | None:
     low = text.lower()
     if re.search(r"\b(plan|agreement)\s*\)?$", low) and not re.search(r"\b(fund|date)", low):
         return None
+    if re.match(r"^to\s+the\b", low):
+        return None  # "TO THE DISTRIBUTION AND" / "SERVICE PLAN": a title wrapped, not a column
     fields: list[str] = []
     if _REG_COL.search(low):
         fields.append("registrant")

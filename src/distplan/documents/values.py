@@ -138,6 +138,9 @@ _NOT_CLASS_WORDS = frozenset(
         "share",
         "trust",
         "plan",
+        "for",
+        "to",
+        "single",
     ]
 )
 
