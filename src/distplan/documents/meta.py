@@ -262,9 +262,6 @@ _NAME_TAIL = re.compile(
 )
 
 
-_PLAN_TITLE_FROM_HEADING = True
-
-
 def _plan_in_title(title: TitleBlock) -> tuple[str | None, tuple[int, int] | None]:
     lines = title.lines
     for k, line in enumerate(lines):
@@ -282,19 +279,19 @@ def _plan_in_title(title: TitleBlock) -> tuple[str | None, tuple[int, int] | Non
         while re.search(r"\([^()]*\)\s*$", name):
             name = re.sub(r"\s*\([^()]*\)\s*$", "", name)
         name = _NAME_TAIL.sub("", name).strip(" ,.:;-–")
-        if _PLAN_WORD.search(name) and not SCHEDULE_HEADING.match(name) and _PLAN_TITLE_FROM_HEADING:
+        if _PLAN_WORD.search(name) and not SCHEDULE_HEADING.match(name):
             return name, (lines[first].no, line.no)
     return None, None
 
 
-def _plan_title_before(text: str, end: int) -> tuple[str | None, str | None]:
-    """The plan's title and class written just before '(the "Plan")'."""
+def _plan_title_before(text: str, end: int) -> tuple[str | None, list[str]]:
+    """The plan's title and classes written just before '(the "Plan")'."""
     window = text[max(0, end - 300) : end].rstrip()
-    cls = None
+    cls: list[str] = []
     m = re.search(r"\(([^()]*\bclass\b[^()]*)\)\s*$", window, re.I)
     if m:
         found = V.find_classes(m.group(1))
-        cls = found[0] if found else None
+        cls = found
         window = window[: m.start()].rstrip()
     taken: list[str] = []
     for w in reversed(window.split()):
@@ -326,9 +323,8 @@ def plan_reference(title: TitleBlock, flow: Flow) -> Found:
     where: tuple[int, int] | None = None
     m = _PLAN_REF.search(flow.text)
     if m:
-        plan_title, cls = _plan_title_before(flow.text, m.start())
-        if cls:
-            classes.append(cls)
+        plan_title, named = _plan_title_before(flow.text, m.start())
+        classes.extend(named)
         if plan_title:
             line = flow.line_at(m.start())
             where = (line, line)
