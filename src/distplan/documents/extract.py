@@ -55,6 +55,26 @@ def extract_document(doc: Document) -> Instrument:
         # Prose states rates, but not one for all the funds: say so on each row left without one.
         rows = [confidence.flag(r, "rate in prose not applied") if r.total_rate is None else r for r in rows]
 
+    if (
+        rows
+        and rows[-1].lines
+        and doc.lines
+        and rows[-1].lines[1] >= doc.lines[-1].no
+        and rows[-1].total_rate is None
+    ):
+        cut = rows[-1]
+        if cut.share_class is None and not re.search(
+            r"\b(fund|portfolio|etf|trust|shares|series)\W*$", cut.fund, re.I
+        ):
+            # The file stops inside this name ("Lord Abbett S"): not a fund the schedule names.
+            rows = [r for r in rows if r.fund != cut.fund or r.lines != cut.lines]
+            diags.append(
+                Diagnostic(
+                    "warning",
+                    f"{cut.fund!r}: name cut off at the end of the file, left out",
+                    doc.lines[-1].no,
+                )
+            )
     restated = restated_section(flow)
     if not rows:
         rows = prose_rows(flow, registrant, scope, diags)

@@ -314,7 +314,8 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             last_kind = t.kind
             continue
         nxt = _next_meaningful(toks, i)
-        if t.kind == "registrant" and class_col and nxt is not None and nxt.kind in ("class", "code"):
+        in_class_table = class_col or (zone is not None and "class" in zone)
+        if t.kind == "registrant" and in_class_table and nxt is not None and nxt.kind in ("class", "code"):
             t.kind = "fund"  # a single-series company with its own classes: its own registrant
             registrant = t.text
         if t.kind == "registrant" and _section_label(t.text, default_registrant):
