@@ -14,10 +14,21 @@ from distplan.model import instrument_to_json
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="A filed exhibit: EDGAR .txt, text from HTML, or .htm/.html."),
+    file: Path = typer.Argument(
+        ...,
+        help="A filed exhibit (EDGAR .txt, text from HTML, .htm/.html) or a full EDGAR submission .txt.",
+    ),
 ) -> None:
-    """Read one filed exhibit and print its structured data as JSON."""
-    from distplan.documents.extract import extract_path
+    """Read one filed exhibit and print its structured data as JSON.
 
-    instrument = extract_path(file)
-    echo_json(json.dumps(instrument_to_json(instrument), indent=2, ensure_ascii=False))
+    A full EDGAR submission gives its Rule 12b-1 exhibits: one prints as an exhibit does, several as
+    {"documents": [...]}; a submission without one is bad input (exit 2)."""
+    from distplan.documents.submission import extract_any
+
+    instruments = extract_any(file)
+    data = (
+        instrument_to_json(instruments[0])
+        if len(instruments) == 1
+        else {"documents": [instrument_to_json(i) for i in instruments]}
+    )
+    echo_json(json.dumps(data, indent=2, ensure_ascii=False))
