@@ -284,3 +284,32 @@ def void(ledger: Ledger, seq: int, reason: str, *, recorded_at: datetime, record
             if "already voided" in str(exc) or "is itself a void" in str(exc):
                 raise Conflict(str(exc), "seq") from None
             raise
+
+
+def record_dealers(
+    ledger: Ledger, upload: Upload, *, recorded_at: datetime, recorded_by: str
+) -> tuple[Entry | None, list[str]]:
+    """Record a dealer agreements file as one entry (None: the same text is already recorded),
+    and the warnings. A fund no recorded instrument names is refused, with a suggestion."""
+    from distplan.fees.agreements import read_agreements, to_payload
+    from distplan.ledger import KIND_DEALERS
+    from distplan.ledger.chain import sha256_text
+
+    text = upload.text
+    known = H.named_funds(ledger.entries(kinds=[KIND_INSTRUMENT]))
+    warnings = [] if known else [f"{upload.name}: no instrument recorded yet: fund names not checked"]
+    dealers = read_agreements(text, upload.name, known or None)
+    digest = sha256_text(text)
+    if any(e.source_sha256 == digest for e in ledger.entries(kinds=[KIND_DEALERS])):
+        return None, warnings
+    first = min(a.effective for d in dealers for a in d.agreements)
+    with _as(ledger, recorded_by):
+        entry = ledger.append(
+            KIND_DEALERS,
+            None,
+            to_payload(dealers, upload.name),
+            recorded_at=recorded_at,
+            effective_date=first,
+            source_text=text,
+        )
+    return entry, warnings

@@ -290,6 +290,25 @@ class Workspace:
                 recorded_by=recorded_by,
             )
 
+    def record_dealers(
+        self, upload: recording.Upload, *, recorded_at: datetime, recorded_by: str
+    ) -> tuple[Entry | None, list[str]]:
+        """Record a dealer agreements file (validated before any write)."""
+        with self._call():
+            return recording.record_dealers(
+                self.ledger, upload, recorded_at=recorded_at, recorded_by=recorded_by
+            )
+
+    def dealers(self, known_at: KnownAt = None) -> list[Any]:
+        """The dealers and their agreements, as known at a moment (None: now)."""
+        from distplan.fees.agreements import dealers_from_entries
+        from distplan.ledger import KIND_DEALERS, KIND_VOID
+
+        with self._call():
+            return dealers_from_entries(
+                self.ledger.entries(known_at=known_at, kinds=[KIND_DEALERS, KIND_VOID])
+            )
+
     def void(self, seq: int, reason: str, *, recorded_at: datetime, recorded_by: str) -> Entry:
         with self._call():
             return recording.void(self.ledger, seq, reason, recorded_at=recorded_at, recorded_by=recorded_by)

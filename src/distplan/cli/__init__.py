@@ -20,7 +20,7 @@ from distplan.cli.app import app
 from distplan.cli.output import error_line
 from distplan.errors import DEBUG_ENV, describe_failure, exit_status
 
-_MODULES = ("documents", "render", "ledger", "fees", "compliance", "serve", "users")
+_MODULES = ("documents", "render", "ledger", "fees", "compliance", "serve", "users", "dealers")
 _COMMAND_MODULE = {
     "extract": "documents",
     "render": "render",
@@ -41,6 +41,7 @@ _COMMAND_MODULE = {
     "verify": "ledger",
     "serve": "serve",
     "users": "users",
+    "dealers": "dealers",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--db",)
 

@@ -12,6 +12,7 @@ from distplan.ledger.engine import DEFAULT_URL, ENV_URL, resolve_url
 from distplan.ledger.recordable import check_recordable
 from distplan.ledger.records import (
     ENTRY_KINDS,
+    KIND_DEALERS,
     KIND_GOVERNANCE,
     KIND_INSTRUMENT,
     KIND_TERMS,
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_URL",
     "ENTRY_KINDS",
     "ENV_URL",
+    "KIND_DEALERS",
     "KIND_GOVERNANCE",
     "KIND_INSTRUMENT",
     "KIND_TERMS",

@@ -17,7 +17,8 @@ KIND_INSTRUMENT = "instrument"
 KIND_TERMS = "terms"
 KIND_VOID = "void"
 KIND_GOVERNANCE = "governance"
-ENTRY_KINDS: tuple[str, ...] = (KIND_INSTRUMENT, KIND_TERMS, KIND_VOID, KIND_GOVERNANCE)
+KIND_DEALERS = "dealers"  # dealer agreements (fees/agreements.py); not tied to one plan
+ENTRY_KINDS: tuple[str, ...] = (KIND_INSTRUMENT, KIND_TERMS, KIND_VOID, KIND_GOVERNANCE, KIND_DEALERS)
 
 
 @dataclass(frozen=True)
