@@ -29,9 +29,6 @@ MISREAD_ORIGINALS = {
     "invesco-class-b-bx-amend2-second-restated-distribution-plan-2016-truncated": (
         "class suffix '– Class B (reim)' left in the fund name, class null"
     ),
-    "lordabbett-joint-12b-1-plan-schedule-a-2020-truncated": (
-        "cut-off name 'Lord Abbett S' with class null; '(none)' read back as Class A"
-    ),
     "nationwide-mutual-funds-distribution-plan-fund-classes-table-2013-truncated": (
         "'(none)' under a Share Class column read as a class; plan classes reordered"
     ),
