@@ -59,6 +59,7 @@ _FUNDISH = re.compile(r"\b(funds?|portfolios?|etfs?)\b", re.I)
 _DATE_COLUMN = re.compile(r"\b(dates?|adopted|adoption|inception|commencement)\b|^effective$", re.I)
 _MARKER_ONLY = re.compile(r"^\s*(\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}|[*†‡]+)\s*$")
 _MARKER_LEAD = re.compile(r"^\s*(\(\d{1,2}\)|\[\d{1,2}\]|[*†‡]+|\d{1,2}(?=[A-Z][a-z]))\s*\S")
+_REFERENCE = re.compile(r"(?<=\S) ?(\(\d{1,2}\)|\[\d{1,2}\]|[*†‡]+)|(?<=[A-Za-z%])(\d{1,2})\b")
 TIER_NAMES = {
     1: "an 'effective' date",
     2: "an 'as of' date",
@@ -101,7 +102,7 @@ class _Hit:
 def footnote_lines(lines: Sequence[Line]) -> set[int]:
     """Lines of footnotes: a marker ("(1)", "*", "1" glued to a word) that the text above uses."""
     out: set[int] = set()
-    seen = ""
+    used_markers: set[str] = set()  # markers the text has used so far ("Fund(1)", "0.35%*", "Fund1")
     previous_marker: str | None = None
     in_note = False
     for line in lines:
@@ -109,7 +110,7 @@ def footnote_lines(lines: Sequence[Line]) -> set[int]:
         only = _MARKER_ONLY.match(text)
         lead = _MARKER_LEAD.match(text)
         marker = lead.group(1) if lead else previous_marker
-        used = marker is not None and re.search(r"\S ?" + re.escape(marker), seen) is not None
+        used = marker is not None and marker in used_markers
         if only:
             previous_marker = only.group(1)
         elif (lead or previous_marker) and used:
@@ -119,7 +120,8 @@ def footnote_lines(lines: Sequence[Line]) -> set[int]:
             out.add(line.no)  # a footnote continued on the next line
         else:
             in_note, previous_marker = False, None
-        seen += " " + text
+        if not only:
+            used_markers.update(m.group(1) or m.group(2) for m in _REFERENCE.finditer(text))
     return out
 
 
@@ -211,9 +213,10 @@ def find_dates(
         if kind != "plan":
             hits.append(_Hit(4, found[0][0], line.no))
     if not _has_date_column(doc.lines):
+        skip = notes | title_nos
         for line in doc.lines:
             plain = unglue(line.text)
-            if len(line.cells) == 1 and _BARE.match(plain) and line.no not in notes | title_nos:
+            if len(line.cells) == 1 and _BARE.match(plain) and line.no not in skip:
                 found = V.find_dates(plain)
                 if found:
                     hits.append(_Hit(4, found[0][0], line.no))
