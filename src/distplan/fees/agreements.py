@@ -148,6 +148,10 @@ def _dealer(node: yaml.Node, where: str, n: int, known: set[str] | None) -> Deal
         raise _At(where, seq or node, f"{here}.agreements").fail("expected a non-empty list")
     agreements = [_agreement(a, where, f"{here}.agreements[{i + 1}]", known) for i, a in enumerate(seq.value)]
     agreements.sort(key=lambda a: a.effective)
+    if len({a.frequency for a in agreements}) > 1:  # one payment calendar per dealer (for now)
+        raise _At(where, seq, f"{here}.agreements").fail(
+            "all of a dealer's agreements must have one frequency"
+        )
     return Dealer(ident, name, tuple(agreements))
 
 

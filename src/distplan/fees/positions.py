@@ -1,0 +1,165 @@
+"""Dealer positions: `date, dealer, fund, share_class, purchase_month, net_assets`, from CSV or
+Parquet, read exactly into an Arrow table with net assets in integer cents.
+
+One row per dealer, fund, class, purchase month and NYSE session. CSV cells are parsed as text
+the way NAV CSV is (`navcsv.parse_money` / `parse_day`: `$`, thousands separators, US dates;
+scientific notation refused); `purchase_month` is `YYYY-MM` or any date in the month. Net
+assets must be whole cents (a trail is a share of assets held, which are reported to the cent):
+sub-cent digits, negative amounts and a repeated (date, dealer, fund, class, purchase month) are
+refused naming the file and line (Parquet: the row number, from 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from distplan.errors import InputError, read_input_text
+from distplan.fees.navcsv import parse_day, parse_money
+
+FIELDS = ("date", "dealer", "fund", "share_class", "purchase_month", "net_assets")
+SCHEMA = pa.schema(
+    [
+        ("date", pa.date32()),
+        ("dealer", pa.string()),
+        ("fund", pa.string()),
+        ("share_class", pa.string()),
+        ("purchase_month", pa.date32()),  # the first of the month
+        ("cents", pa.int64()),
+    ]
+)
+MAX_CENTS = 10**15  # $10 trillion: keeps every product in the engine's exact integer range
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(text: str) -> date:
+    value = text.strip()
+    m = _MONTH.fullmatch(value)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            raise ValueError("is not a month") from None
+    return parse_day(value).replace(day=1)
+
+
+def _cents(amount: Decimal) -> int:
+    if amount < 0:
+        raise ValueError("is negative")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("has sub-cent digits (positions are in dollars and cents)")
+    cents = int(amount * 100)
+    if cents >= MAX_CENTS:
+        raise ValueError("is above $10 trillion")
+    return cents
+
+
+def read_positions(path: Path) -> pa.Table:
+    """The positions in `path` (CSV, or Parquet by its suffix), checked; InputError otherwise."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return _parquet(path)
+    return _csv(path)
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    folded = [" ".join(h.replace("_", " ").casefold().split()) for h in header]
+    at = {}
+    for f in FIELDS:
+        name = f.replace("_", " ")
+        if name not in folded:
+            raise InputError(f"{path}: missing column {f} (the file has {', '.join(map(repr, header))})")
+        at[f] = folded.index(name)
+    return at
+
+
+def _csv(path: Path) -> pa.Table:
+    text = read_input_text(path, "positions")
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t|", key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    at = _columns(path, [h.strip() for h in next(reader, [])])
+    cols: dict[str, list[object]] = {f: [] for f in SCHEMA.names}
+    seen: dict[tuple[object, ...], int] = {}
+    days: dict[str, date] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {f: (row[i].strip() if i < len(row) else "") for f, i in at.items()}
+        for f in ("date", "dealer", "fund", "purchase_month", "net_assets"):
+            if not cells[f]:
+                raise InputError(f"{path}:{line}: {f} is empty")
+        try:
+            day = days.get(cells["date"]) or days.setdefault(cells["date"], parse_day(cells["date"]))
+        except ValueError as exc:
+            raise InputError(f"{path}:{line}: date {cells['date']!r} {exc}") from None
+        try:
+            month = parse_month(cells["purchase_month"])
+        except ValueError as exc:
+            raise InputError(f"{path}:{line}: purchase_month {cells['purchase_month']!r} {exc}") from None
+        try:
+            cents = _cents(parse_money(cells["net_assets"], delimiter == ";"))
+        except ValueError as exc:
+            raise InputError(f"{path}:{line}: net_assets {cells['net_assets']!r} {exc}") from None
+        key = (day, cells["dealer"], cells["fund"], cells["share_class"], month)
+        if key in seen:
+            raise InputError(
+                f"{path}:{line}: a second row for dealer {key[1]!r}, {key[2]!r} ({key[3] or 'no class'}), "
+                f"purchased {month:%Y-%m}, on {day} (the first is line {seen[key]})"
+            )
+        seen[key] = line
+        for f, v in zip(SCHEMA.names, (*key, cents), strict=True):
+            cols[f].append(v)
+    return pa.table(cols, schema=SCHEMA)
+
+
+def _parquet(path: Path) -> pa.Table:
+    try:
+        raw = pq.read_table(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    at = _columns(path, raw.column_names)
+    cols: dict[str, list[object]] = {f: [] for f in SCHEMA.names}
+    seen: dict[tuple[object, ...], int] = {}
+    names = raw.column_names
+    for n, row in enumerate(raw.to_pylist(), start=1):
+        cells = {f: row[names[i]] for f, i in at.items()}
+        try:
+            day = cells["date"] if isinstance(cells["date"], date) else parse_day(str(cells["date"]))
+            month = parse_month(
+                cells["purchase_month"].isoformat()
+                if isinstance(cells["purchase_month"], date)
+                else str(cells["purchase_month"])
+            )
+            amount = cells["net_assets"]
+            if isinstance(amount, float) or amount is None:
+                raise ValueError("net_assets must be a decimal or integer-cents column, not floating point")
+            cents = _cents(Decimal(amount))
+        except (ValueError, AttributeError) as exc:
+            raise InputError(f"{path}: row {n}: {exc}") from None
+        key = (
+            day,
+            str(cells["dealer"] or ""),
+            str(cells["fund"] or ""),
+            str(cells["share_class"] or ""),
+            month,
+        )
+        if not key[1] or not key[2]:
+            raise InputError(f"{path}: row {n}: dealer and fund must not be empty")
+        if key in seen:
+            raise InputError(
+                f"{path}: row {n}: the same dealer, fund, class, purchase month and date as row {seen[key]}"
+            )
+        seen[key] = n
+        for f, v in zip(SCHEMA.names, (*key, cents), strict=True):
+            cols[f].append(v)
+    return pa.table(cols, schema=SCHEMA)

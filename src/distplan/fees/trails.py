@@ -1,0 +1,241 @@
+"""Dealer trails: what the distributor owes each broker-dealer for a payment period.
+
+The daily accrual runs as Ibis expressions (DuckDB by default; nothing engine-specific, so the
+Spark engine runs the same): per dealer, fund-class and calendar day, the eligible assets are
+the positions of the latest NYSE session on or before the day whose purchase month M is past
+the prepaid window (M + prepaid_months <= the day's month), under the agreement in force that
+day, on days the plan covers the fund-class. Accrual = eligible x rate% / days_in_year, in
+cents exactly (`expressions.idiv`), rounded half-even per day (the plan's daily policy).
+
+Per payment period (small, in Python): a fund-class's accrual is paid only if the dealer is
+dealer of record (net assets above zero on the period's last NYSE session), else forfeited;
+the minimum payment applies to the dealer's total due (carried in + accrued - forfeited) and
+an amount below it is carried, per fund-class row, to the next period. Carries start at the
+first period of the dealers' agreements, so one period's figures equal running every period
+in turn. Row identity: carried_in + accrued = forfeited + paid + carried_out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from distplan.errors import InputError
+from distplan.fees.agreements import Dealer
+from distplan.fees.calendar import Calendar, month_index
+from distplan.fees.engine import Engine
+from distplan.fees.expressions import half_even, idiv
+from distplan.fees.trailterms import (
+    PayPeriod,
+    days_table,
+    due,
+    last_sessions,
+    period_of,
+    periods_between,
+    terms_table,
+)
+from distplan.model import CoveragePeriod, FundClassKey, suggest
+
+COLUMNS = (
+    "period",
+    "dealer",
+    "dealer_name",
+    "fund",
+    "share_class",
+    "days",
+    "average_eligible_assets",
+    "accrued",
+    "carried_in",
+    "paid",
+    "carried_out",
+    "forfeited",
+    "due_date",
+)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TrailResult:
+    rows: list[dict[str, Any]]  # money as Decimal dollars
+    totals: list[dict[str, Any]]  # per dealer
+    warnings: list[str]
+
+
+def _dollars(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def trails(
+    engine: Engine,
+    positions: pa.Table,
+    dealers: list[Dealer],
+    coverage: list[CoveragePeriod],
+    frequency: str,
+    period: PayPeriod,
+    *,
+    due_days: int = 10,
+) -> TrailResult:
+    paid_so = [d for d in dealers if d.frequency == frequency]
+    if not paid_so:
+        raise InputError(f"--period {period.label}: no dealer is paid {frequency}")
+    first = min(a.effective for d in paid_so for a in d.agreements)
+    if first >= period.end:
+        raise InputError(f"--period {period.label}: before the first agreement ({first})")
+    periods = periods_between(frequency, period_of(frequency, first).start, period.end)
+    start, end = periods[0].start, periods[-1].end
+    cal = Calendar.build(start, end)
+    warnings: list[str] = []
+    pos, names = _keyed(positions, coverage, {d.id for d in paid_so}, warnings)
+    pairs = {(d, FundClassKey(f, c)) for d, f, c in names}
+    terms = terms_table(paid_so, pairs, coverage, cal, start, end)
+    daily, dor = _expressions(pos, days_table(cal, periods), terms, last_sessions(cal, periods))
+    agg = engine.to_arrow(daily).to_pylist()
+    of_record = {(r["dealer"], r["fk"], r["ck"], r["period_id"]) for r in engine.to_arrow(dor).to_pylist()}
+    rows, totals = _settle(agg, of_record, paid_so, coverage, periods, due_days)
+    return TrailResult(rows, totals, warnings)
+
+
+def _keyed(
+    positions: pa.Table, coverage: list[CoveragePeriod], dealer_ids: set[str], warnings: list[str]
+) -> tuple[pa.Table, set[tuple[str, str, str]]]:
+    """Positions with folded keys (fk, ck) and the purchase month index; rows of unknown
+    dealers or funds are dropped, each named once with a suggestion."""
+    plan_keys = {FundClassKey.of(c.fund, c.share_class) for c in coverage}
+    plan_funds = sorted({c.fund for c in coverage})
+    fk, ck, keep = [], [], []
+    seen_bad: set[str] = set()
+    names = set()
+    for dealer, fund, cls in zip(
+        positions["dealer"].to_pylist(),
+        positions["fund"].to_pylist(),
+        positions["share_class"].to_pylist(),
+        strict=True,
+    ):
+        key = FundClassKey.of(fund, cls)
+        ok = dealer in dealer_ids and key in plan_keys
+        if not ok:
+            what = (
+                f"dealer {dealer!r}" if dealer not in dealer_ids else f"fund {fund!r} ({cls or 'no class'})"
+            )
+            if what not in seen_bad:
+                seen_bad.add(what)
+                choices = sorted(dealer_ids) if dealer not in dealer_ids else plan_funds
+                hint = suggest(dealer if dealer not in dealer_ids else fund, choices)
+                did = f" (did you mean {hint!r}?)" if hint else ""
+                warnings.append(
+                    f"positions: {what}: not in the agreements or the plan; its rows earn no trail{did}"
+                )
+        fk.append(key.fund)
+        ck.append(key.share_class)
+        keep.append(ok)
+        if ok:
+            names.add((dealer, key.fund, key.share_class))
+    pm = [month_index(d) for d in positions["purchase_month"].to_pylist()]
+    table = positions.append_column("fk", pa.array(fk, pa.string())).append_column(
+        "ck", pa.array(ck, pa.string())
+    )
+    table = table.append_column("pm", pa.array(pm, pa.int64())).filter(pa.array(keep, pa.bool_()))
+    return table, names
+
+
+def _expressions(pos: pa.Table, days: pa.Table, terms: pa.Table, last: pa.Table) -> tuple[Any, Any]:
+    p, d, t, ls = ibis.memtable(pos), ibis.memtable(days), ibis.memtable(terms), ibis.memtable(last)
+    j = p.join(d, p.date == d.session)
+    j = j.join(t, (j.dealer == t.dealer) & (j.fk == t.fk) & (j.ck == t.ck) & (t.lo <= j.ord) & (j.ord < t.hi))
+    j = j.filter(j.pm + j.P <= j.month)
+    per_day = j.group_by(["dealer", "fk", "ck", "ord", "period_id", "m", "R"]).aggregate(e=j.cents.sum())
+    # exact: e * R / m cents as q + rem/m, by two int64 long divisions (see expressions.py)
+    a1, a0 = idiv(per_day.e, per_day.m)
+    t1, t0 = idiv(a0 * per_day.R, per_day.m)
+    per_day = per_day.mutate(c=half_even((a1 * per_day.R + t1).cast("int64"), t0, per_day.m))
+    daily = per_day.group_by(["dealer", "fk", "ck", "period_id"]).aggregate(
+        accrued=per_day.c.sum().cast("int64"), esum=per_day.e.sum().cast("int64"), days=per_day.count()
+    )
+    on_last = p.join(ls, p.date == ls.session).filter(lambda r: r.cents > 0)
+    dor = on_last.select("dealer", "fk", "ck", "period_id").distinct()
+    return daily, dor
+
+
+def _settle(
+    agg: list[dict[str, Any]],
+    of_record: set[tuple[str, str, str, int]],
+    dealers: list[Dealer],
+    coverage: list[CoveragePeriod],
+    periods: list[PayPeriod],
+    due_days: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    display = {FundClassKey.of(c.fund, c.share_class): (c.fund, c.share_class or "") for c in coverage}
+    by_period: dict[int, dict[tuple[str, str, str], dict[str, Any]]] = {}
+    for r in agg:
+        by_period.setdefault(r["period_id"], {})[(r["dealer"], r["fk"], r["ck"])] = r
+    carry: dict[tuple[str, str, str], int] = {}
+    rows: list[dict[str, Any]] = []
+    last = len(periods) - 1
+    for pid, p in enumerate(periods):
+        here = by_period.get(pid, {})
+        keys = sorted(set(here) | set(carry))
+        lines = {}
+        for k in keys:
+            r = here.get(k, {"accrued": 0, "esum": 0, "days": 0})
+            forfeited = 0 if (*k, pid) in of_record else int(r["accrued"])
+            lines[k] = (carry.get(k, 0), int(r["accrued"]), forfeited, int(r["esum"]), int(r["days"]))
+        carry = {}
+        for d in dealers:
+            mine = [k for k in keys if k[0] == d.id]
+            due_total = sum(ci + acc - f for ci, acc, f, _, _ in (lines[k] for k in mine))
+            pays = due_total >= _minimum(d, p) * 100
+            for k in mine:
+                ci, acc, f, esum, days = lines[k]
+                owed = ci + acc - f
+                if not pays and owed:
+                    carry[k] = owed
+                if pid == last:
+                    fund, cls = display.get(FundClassKey(k[1], k[2]), (k[1], k[2]))
+                    avg = (
+                        (Decimal(esum) / days / 100).quantize(CENT, ROUND_HALF_EVEN)
+                        if days
+                        else Decimal("0.00")
+                    )
+                    rows.append(
+                        {
+                            "period": p.label,
+                            "dealer": d.id,
+                            "dealer_name": d.name,
+                            "fund": fund,
+                            "share_class": cls,
+                            "days": days,
+                            "average_eligible_assets": avg,
+                            "accrued": _dollars(acc),
+                            "carried_in": _dollars(ci),
+                            "paid": _dollars(owed if pays else 0),
+                            "carried_out": _dollars(0 if pays else owed),
+                            "forfeited": _dollars(f),
+                            "due_date": due(p, due_days),
+                        }
+                    )
+    return rows, _totals(rows)
+
+
+def _minimum(d: Dealer, p: PayPeriod) -> Decimal:
+    """The minimum of the dealer's latest agreement in force on the period's last day."""
+    last_day = date.fromordinal(p.end.toordinal() - 1)
+    live = [a for a in d.agreements if a.effective <= last_day]
+    return live[-1].minimum_payment if live else Decimal(0)
+
+
+def _totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    money = ("accrued", "carried_in", "paid", "carried_out", "forfeited")
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        t = out.setdefault(
+            r["dealer"],
+            {"dealer": r["dealer"], "dealer_name": r["dealer_name"], **{m: Decimal("0.00") for m in money}},
+        )
+        for m in money:
+            t[m] += r[m]
+    return list(out.values())
