@@ -44,7 +44,9 @@ def extract_document(doc: Document) -> Instrument:
     diags.extend(meta.diagnostics)  # a guessed kind or effective date, or none found
 
     scope = context.class_scope(meta.plan_classes, parsed.classes_seen, parsed.prose_classes)
-    rows = apply_class_rates(merge_rows([r.to_row(scope) for r in parsed.rows], diags), parsed)
+    rows = apply_class_rates(
+        merge_rows([r.to_row(scope) for r in parsed.rows if r.fund.strip()], diags), parsed
+    )
 
     stated = context.prose_rate(parsed.prose_rates)
     if rows and all(r.total_rate is None for r in rows) and stated is not None:

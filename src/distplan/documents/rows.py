@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from distplan.documents import values as V
 from distplan.documents.cells import Tok
-from distplan.documents.context import ClassScope, ProseRate
+from distplan.documents.context import ClassScope, ProseRate, prose_rate
 from distplan.documents.names import (
     CORP_SUFFIX,
     FUND_CLASS_SUFFIX,
@@ -124,6 +124,16 @@ def apply_class_rates(rows: list[ScheduleRow], parsed: Parse) -> list[ScheduleRo
             )
         )
     return out
+
+
+def _rateless_tail(rows: list[_Row]) -> list[_Row]:
+    """The rows at the end of the list that state no rate and were given none from prose."""
+    group: list[_Row] = []
+    for r in reversed(rows):
+        if r.fees or r.class_fees or "rate from prose" in r.flags:
+            break
+        group.append(r)
+    return group
 
 
 def prose_rates(t: Tok) -> list[ProseRate]:
@@ -266,6 +276,24 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             header_seen = False
             last_kind = t.kind
             continue
+        if (
+            t.kind in ("prose", "rate")
+            and len(t.text) > 20
+            and _RATE_PROSE.search(t.text)
+            and (row is None or row.has_values() or t.kind == "prose" or _rateless_tail(out.rows))
+        ):
+            # "Up to 0.25% of the average daily net assets" after a group of funds that state no
+            # rate: the group's rate (a later line may give the next group another). A fund with
+            # a rate cell of its own (the rows before it have rates) is not a group.
+            close()
+            stated = prose_rate(prose_rates(t))
+            group = _rateless_tail(out.rows)
+            if stated is not None and group:
+                for r in group:
+                    r.fees["aggregate"] = stated.value
+                    r.flags.append("rate from prose")
+                last_kind = "prose"
+                continue
         if t.kind == "prose":
             close()
             end_zone()
@@ -455,9 +483,11 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 or (last_kind == "class" and not row.has_values())
             ):
                 # Another class of the same fund: a sub-row ("Class A" / "Class B" under one fund).
-                fund, reg = row.fund, row.registrant
+                fund, reg, level = row.fund, row.registrant, row.class_level
                 close()
-                row = _Row(fund, reg, cls, t.line, t.line, more_classes=list(t.classes[1:]))
+                row = _Row(
+                    fund, reg, cls, t.line, t.line, more_classes=list(t.classes[1:]), class_level=level
+                )
             elif row is None and nxt is not None and nxt.kind in ("rate", "none") and len(t.classes) == 1:
                 # "Class A | NONE | 0.25% | 0.25%" above a bare fund list: rates for the whole class.
                 row = _Row("", None, cls, t.line, t.line, class_level=True)
