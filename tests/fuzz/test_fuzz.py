@@ -138,3 +138,17 @@ def test_finding_4_yaml_alias_bomb_is_refused_quickly(workspace: fuzzing.Workspa
     ledger = workspace.fresh_ledger()
     outcome = fuzzing.execute(["--db", f"sqlite:///{ledger}", "record", str(path)], timeout=5.0)
     assert outcome.status == 2 and outcome.problem() is None, outcome.problem()
+
+
+@pytest.mark.parametrize("digits", [16, 27, 40])
+def test_finding_18_a_huge_csv_amount_is_bad_input(
+    digits: int, workspace: fuzzing.Workspace, tmp_path: Path
+) -> None:
+    lines = workspace.nav_csv.read_text().splitlines(keepends=True)
+    head, _, _ = lines[5].rpartition(",")
+    lines[5] = f"{head},{'9' * digits}\n"
+    nav = tmp_path / "nav.csv"
+    nav.write_text("".join(lines))
+    outcome = _payables(workspace, nav)
+    assert outcome.status == 2 and outcome.problem() is None, outcome.stderr
+    assert f"{nav}:6: net_assets" in outcome.stderr

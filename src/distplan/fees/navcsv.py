@@ -131,6 +131,10 @@ def parse_money(text: str, semicolon: bool) -> Decimal:
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_SCALE:
         raise ValueError(f"has more than {MAX_SCALE} decimal places")
+    # From 10^15 up the cents overflow the engines' BIGINT sums; run.py refuses more than
+    # $10 trillion with its reason, this keeps absurd digits from reaching the engine at all.
+    if amount.adjusted() >= 15:
+        raise ValueError("is too large (16 or more digits before the point)")
     return -amount if negative else amount
 
 
@@ -148,7 +152,7 @@ def parse_day(text: str) -> date:
     raise ValueError("is not a date (expected YYYY-MM-DD or MM/DD/YYYY)")
 
 
-_PLAIN_MONEY = r"^[0-9]+(\.[0-9]{1,10})?$"
+_PLAIN_MONEY = r"^[0-9]{1,15}(\.[0-9]{1,10})?$"  # longer: parse_money names the line
 _PLAIN_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
