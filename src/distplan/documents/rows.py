@@ -551,9 +551,10 @@ def merge_rows(rows: list[ScheduleRow], diags: list[Diagnostic]) -> list[Schedul
     out: list[ScheduleRow] = []
     index: dict[tuple[str, str], int] = {}
     for row in rows:
-        at = index.get(row.key)
+        key = row.key  # computed once: folding names is the costly part
+        at = index.get(key)
         if at is None:
-            index[row.key] = len(out)
+            index[key] = len(out)
             out.append(row)
             continue
         first = out[at]
@@ -570,6 +571,6 @@ def merge_rows(rows: list[ScheduleRow], diags: list[Diagnostic]) -> list[Schedul
                 Diagnostic("info", f"{row.fund}: listed again (duplicate schedule), kept once", where)
             )
             continue
-        index[row.key] = len(out)  # listed again with other values: both kept, for review
+        index[key] = len(out)  # listed again with other values: both kept, for review
         out.append(replace(row, flags=(*row.flags, "listed twice with different values")))
     return out
