@@ -125,3 +125,37 @@ def test_recording_refuses_a_fund_the_plan_does_not_name(tmp_path: Path) -> None
     assert "Traceback" not in result.err
     listed = json.loads(run_cli("--db", aim.url, "dealers", "list", "--json").out)
     assert listed["dealers"] == []  # nothing half-written
+
+
+def test_fees_trails_from_the_ledger(tmp_path: Path) -> None:
+    from distplan.periods import Period, nyse_sessions
+
+    aim = make_aim_ledger(tmp_path)
+    agreements = tmp_path / "agreements.yaml"
+    agreements.write_text(AGREEMENTS)
+    assert run_cli("--db", aim.url, "dealers", "record", str(agreements)).code == 0
+    positions = tmp_path / "positions.csv"
+    lines = ["date,dealer,fund,share_class,purchase_month,net_assets"]
+    for day in nyse_sessions(Period(date(2003, 10, 25), date(2004, 1, 1))):
+        lines.append(f"{day},D001,INVESCO Dynamics Fund,Investor,2003-06,1000000.00")
+        lines.append(f"{day},D001,INVESCO Dynamcs Fund,Investor,2003-06,5.00")
+    positions.write_text("\n".join(lines) + "\n")
+    out_csv = tmp_path / "trails.csv"
+    args = ("--db", aim.url, "fees", "trails", "--positions", str(positions), "--period", "2003-Q4")
+    result = run_cli(*args, "--json", "--out", str(out_csv))
+    assert result.code == 0, result.err
+    body = json.loads(result.out)
+    (row,) = body["trails"]
+    # covered from the amendment (2003-11-03): 59 days of 1,000,000 x 0.25% / 365 = 6.85 a day
+    assert (row["days"], row["accrued"], row["paid"], row["due_date"]) == (
+        59,
+        "404.15",
+        "404.15",
+        "2004-01-10",
+    )
+    assert body["totals"][0]["paid"] == "404.15"
+    assert "did you mean 'INVESCO Dynamics Fund'?" in result.err
+    assert out_csv.read_text().count("\n") >= 1
+    bad = run_cli(*args[:-1], "2003-13")
+    assert bad.code == 2
+    assert "--period '2003-13': expected a quarter" in bad.err

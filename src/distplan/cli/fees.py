@@ -404,3 +404,6 @@ def sample_data(
         f"wrote {table.num_rows} NAV rows for {classes} fund-classes, sessions {min(days)} to {max(days)}, "
         f"to {out_path}"
     )
+
+
+from distplan.cli import trails as _trails  # noqa: E402,F401  (registers `fees trails`)

@@ -1,0 +1,98 @@
+"""CLI command: `distplan fees trails`, what the distributor owes each dealer for a period.
+
+Registered on the `fees` group (cli/fees.py imports this module). The plan's coverage and the
+dealer agreements come from the ledger as known at `--known-at` (default: now).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyarrow as pa
+import typer
+from rich.table import Table
+
+from distplan.cli.app import fees_app
+from distplan.cli.fees import DueOpt, EngineOpt, JsonOpt, MasterOpt, _coverage, _plain, _running, _warn
+from distplan.cli.ledger import KnownAtOpt, PlanOpt, open_ledger, parse_known_at
+from distplan.cli.output import echo_json, out
+from distplan.model import Diagnostic
+
+
+@fees_app.command("trails")
+def trails_cmd(
+    ctx: typer.Context,
+    positions: Annotated[
+        Path,
+        typer.Option(
+            "--positions", help="CSV or Parquet: date, dealer, fund, share_class, purchase_month, net_assets."
+        ),
+    ],
+    period: Annotated[str, typer.Option("--period", help="A quarter (2004-Q1) or a month (2004-01).")],
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = "local[*]",
+    due_days: DueOpt = 10,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the trail rows to FILE.csv|.parquet.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Dealer trails for one payment period: accrued, carried in, paid, carried out and
+    forfeited per dealer and fund-class, with totals per dealer. Carries are computed from the
+    agreements' first period, so one period gives the figures of running every period in turn."""
+    from distplan.fees.agreements import dealers_from_entries
+    from distplan.fees.positions import read_positions
+    from distplan.fees.sample import write_table
+    from distplan.fees.trails import COLUMNS, trails
+    from distplan.fees.trailterms import parse_period
+    from distplan.ledger import KIND_DEALERS, KIND_VOID
+
+    frequency, chosen = parse_period(period)
+    cov, meta = _coverage(ctx, plan, known_at)
+    with open_ledger(ctx) as ledger:
+        dealers = dealers_from_entries(
+            ledger.entries(known_at=parse_known_at(known_at), kinds=[KIND_DEALERS, KIND_VOID])
+        )
+    if not dealers:
+        from distplan.errors import InputError
+
+        raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")
+    table_in = read_positions(positions)
+    with _running(engine, spark_master, json_) as (eng, _progress):
+        result = trails(eng, table_in, dealers, cov, frequency, chosen, due_days=due_days)
+    _warn([Diagnostic("warning", w) for w in result.warnings])
+    if out_path is not None:
+        write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
+    if json_:
+        echo_json(
+            json.dumps(
+                {
+                    **meta,
+                    "period": chosen.label,
+                    "frequency": frequency,
+                    "trails": [_json(r) for r in result.rows],
+                    "totals": [_json(t) for t in result.totals],
+                    "warnings": result.warnings,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    view = Table(*COLUMNS[1:], title=f"trails {chosen.label} ({frequency})")
+    for r in result.rows:
+        view.add_row(*(str(_plain(r[c])) for c in COLUMNS[1:]))
+    out.print(view)
+    money = ("accrued", "carried_in", "paid", "carried_out", "forfeited")
+    sums = Table("dealer", "dealer_name", *money, title="totals per dealer")
+    for t in result.totals:
+        sums.add_row(t["dealer"], t["dealer_name"], *(str(t[m]) for m in money))
+    out.print(sums)
+
+
+def _json(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in row.items()}
