@@ -176,6 +176,7 @@ def test_no_process_wide_state(aim_url: str) -> None:
             _answers(ws, day, None)
         ws.coverage(None)
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()  # paused during a query, never left off
     assert _module_state() == before  # nothing kept at module level: the cache is the Workspace's
     with Workspace.open(aim_url) as a, Workspace.open(aim_url) as b:
         assert a.history_cache is not b.history_cache

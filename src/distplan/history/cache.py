@@ -14,6 +14,7 @@ as they are read); what they return (PlanState, Line, ...) is immutable and may 
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -37,9 +38,18 @@ class HistoryCache:
 
     @contextmanager
     def reading(self) -> Iterator[None]:
-        """Hold while a query reads or grows what is kept (re-entrant)."""
+        """Hold while a query reads or grows what is kept (re-entrant). The cyclic collector
+        waits meanwhile: a query makes many small acyclic objects, and a collection during it
+        re-scans the (large, long-lived) folds kept here, which made warm queries ~2x slower.
+        Nothing is frozen; the collector runs again as soon as the query ends."""
         with self._lock:
-            yield
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                yield
+            finally:
+                if enabled:
+                    gc.enable()
 
     def history(self, entries: Iterable[Entry], plan: Plan) -> _History:
         """The plan's events and terms from these entries, worked out once per set."""
