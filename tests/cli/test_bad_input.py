@@ -110,6 +110,7 @@ def _commands(e: Env) -> dict[str, list[str]]:
         ],
         "fees true-up nav": [*true_up, "--nav", BAD],
         "fees true-up mapping": [*true_up, "--nav", str(e.nav), "--map", BAD],
+        "dealers record file": [*db, "dealers", "record", BAD],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 
@@ -124,6 +125,7 @@ _SUFFIXES = {
     "check rulebook": (".yaml",),
     "calendar rulebook": (".yaml",),
     "rules rulebook": (".yaml",),
+    "dealers record file": (".yaml",),
     "db": (".db",),
 }
 
@@ -232,6 +234,7 @@ def _cases() -> Iterator[object]:
         "fees payables carry_in",
         "fees true-up nav",
         "fees true-up mapping",
+        "dealers record file",
         "db",
     ]
     for name in names:
