@@ -147,3 +147,13 @@ def test_the_cases_the_issue_names_happen(duck: Engine) -> None:
     assert small[3]["carried_out"] == 0
     # Beta Fund is out of the plan from 2004-02-17: D1 has no Q2 Beta row at all
     assert ("D1", "Beta Fund") not in run("2004-Q2")
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_trails_as_duckdb(duck: Engine, spark: Engine) -> None:
+    table = pa.Table.from_pylist(_positions(1), schema=SCHEMA)
+    dealers = read_agreements(AGREEMENTS, "a.yaml")
+    frequency, period = parse_period("2004-Q1")
+    want = trails(duck, table, dealers, _coverage(), frequency, period).rows
+    assert want
+    assert trails(spark, table, dealers, _coverage(), frequency, period).rows == want

@@ -24,10 +24,11 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from distplan.errors import InputError
 from distplan.fees.agreements import Dealer
-from distplan.fees.calendar import Calendar, month_index
+from distplan.fees.calendar import Calendar
 from distplan.fees.engine import Engine
 from distplan.fees.expressions import half_even, idiv
 from distplan.fees.trailterms import (
@@ -104,43 +105,48 @@ def _keyed(
     positions: pa.Table, coverage: list[CoveragePeriod], dealer_ids: set[str], warnings: list[str]
 ) -> tuple[pa.Table, set[tuple[str, str, str]]]:
     """Positions with folded keys (fk, ck) and the purchase month index; rows of unknown
-    dealers or funds are dropped, each named once with a suggestion."""
+    dealers or funds are dropped, each named once with a suggestion. Names are folded once per
+    distinct (dealer, fund, class), then joined back (Arrow's hash join)."""
     plan_keys = {FundClassKey.of(c.fund, c.share_class) for c in coverage}
     plan_funds = sorted({c.fund for c in coverage})
+    distinct = positions.group_by(["dealer", "fund", "share_class"]).aggregate([])
     fk, ck, keep = [], [], []
-    seen_bad: set[str] = set()
     names = set()
     for dealer, fund, cls in zip(
-        positions["dealer"].to_pylist(),
-        positions["fund"].to_pylist(),
-        positions["share_class"].to_pylist(),
-        strict=True,
+        *(distinct[c].to_pylist() for c in ("dealer", "fund", "share_class")), strict=True
     ):
         key = FundClassKey.of(fund, cls)
         ok = dealer in dealer_ids and key in plan_keys
-        if not ok:
-            what = (
-                f"dealer {dealer!r}" if dealer not in dealer_ids else f"fund {fund!r} ({cls or 'no class'})"
-            )
-            if what not in seen_bad:
-                seen_bad.add(what)
-                choices = sorted(dealer_ids) if dealer not in dealer_ids else plan_funds
-                hint = suggest(dealer if dealer not in dealer_ids else fund, choices)
-                did = f" (did you mean {hint!r}?)" if hint else ""
-                warnings.append(
-                    f"positions: {what}: not in the agreements or the plan; its rows earn no trail{did}"
-                )
         fk.append(key.fund)
         ck.append(key.share_class)
         keep.append(ok)
         if ok:
             names.add((dealer, key.fund, key.share_class))
-    pm = [month_index(d) for d in positions["purchase_month"].to_pylist()]
-    table = positions.append_column("fk", pa.array(fk, pa.string())).append_column(
+        elif dealer not in dealer_ids:
+            hint = suggest(dealer, sorted(dealer_ids))
+            warnings.append(
+                f"positions: dealer {dealer!r}: no agreement (paid so); its rows earn no trail" + _did(hint)
+            )
+        else:
+            hint = suggest(fund, plan_funds)
+            warnings.append(
+                f"positions: fund {fund!r} ({cls or 'no class'}): not covered by the plan; its rows earn no trail"
+                + _did(hint)
+            )
+    warnings[:] = list(dict.fromkeys(warnings))
+    keys = distinct.append_column("fk", pa.array(fk, pa.string())).append_column(
         "ck", pa.array(ck, pa.string())
     )
-    table = table.append_column("pm", pa.array(pm, pa.int64())).filter(pa.array(keep, pa.bool_()))
-    return table, names
+    keys = keys.filter(pa.array(keep, pa.bool_()))
+    table = positions.join(keys, ["dealer", "fund", "share_class"], join_type="inner")
+    pm = pc.add(
+        pc.multiply(pc.year(table["purchase_month"]), 12), pc.subtract(pc.month(table["purchase_month"]), 1)
+    )
+    return table.append_column("pm", pc.cast(pm, pa.int64())), names
+
+
+def _did(hint: str | None) -> str:
+    return f" (did you mean {hint!r}?)" if hint else ""
 
 
 def _expressions(pos: pa.Table, days: pa.Table, terms: pa.Table, last: pa.Table) -> tuple[Any, Any]:
