@@ -169,12 +169,26 @@ def _read_text(path: Path) -> str:
     return decode_source(_read_bytes(path))
 
 
-def load_instrument(path: Path) -> Pending:
-    """Extract a filed exhibit, or read an instrument in `distplan extract` JSON. The file's
-    bytes are kept as they are (the ledger stores them exactly)."""
+def load_instruments(path: Path) -> list[Pending]:
+    """Extract a filed exhibit (or each Rule 12b-1 exhibit of a full EDGAR submission), or read
+    an instrument in `distplan extract` JSON. The bytes are kept as they are (the ledger stores
+    them exactly): a submission's exhibit stores its own text, never the prospectus around it."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
+    if suffix in _TEXT_SUFFIXES:
+        from distplan.documents import submission
+
+        if submission.is_submission_file(path):
+            return [
+                Pending(
+                    submission.extract_exhibit(path, exhibit),
+                    decode_source(exhibit.text),
+                    str(path),
+                    exhibit.text,
+                )
+                for exhibit in submission.exhibits_of(path)
+            ]
     if suffix == ".json":
         data = _read_bytes(path)
         text = decode_source(data)
@@ -185,12 +199,12 @@ def load_instrument(path: Path) -> Pending:
         except RecursionError:
             raise InputError(f"{path}: JSON nested too deeply") from None
         check_json_strings(decoded, str(path))
-        return Pending(instrument_from_json(decoded, where=str(path)), text, str(path), data)
+        return [Pending(instrument_from_json(decoded, where=str(path)), text, str(path), data)]
     if suffix in _TEXT_SUFFIXES:
         from distplan.documents.extract import extract_path
 
         data = _read_bytes(path)
-        return Pending(extract_path(path), decode_source(data), str(path), data)
+        return [Pending(extract_path(path), decode_source(data), str(path), data)]
     raise InputError(
         f"{path}: unsupported file type {suffix or '(none)'} (expected .txt, .htm, .html or .json)"
     )
@@ -274,7 +288,7 @@ def record(
         task = progress.add_task("extracting", total=len(files))
         pending = []
         for path in files:
-            pending.append(load_instrument(path))
+            pending.extend(load_instruments(path))
             progress.advance(task)
         check_pending(pending, force=force)  # refused before a new ledger is even made
         progress.update(task, description="recording", completed=0)

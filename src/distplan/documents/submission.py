@@ -170,11 +170,26 @@ def extract_exhibit(path: Path, exhibit: Exhibit) -> Instrument:
     return replace(inst, source=Source(path=where, sha256=doc.sha256), diagnostics=(note, *inst.diagnostics))
 
 
-def extract_submission(path: Path) -> list[Instrument]:
-    found = [extract_exhibit(path, e) for e in exhibits(path)]
+def exhibits_of(path: Path) -> list[Exhibit]:
+    """The submission's Rule 12b-1 exhibits (InputError when it has none)."""
+    found = list(exhibits(path))
     if not found:
         raise InputError(f"{path}: an EDGAR submission with no Rule 12b-1 exhibit (no EX-99.M document)")
     return found
+
+
+def extract_submission(path: Path) -> list[Instrument]:
+    return [extract_exhibit(path, e) for e in exhibits_of(path)]
+
+
+def is_submission_file(path: Path) -> bool:
+    """Whether the file is a full EDGAR submission, judged from its first bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return is_submission(head)
 
 
 def extract_any(path: Path | str) -> list[Instrument]:
@@ -184,12 +199,6 @@ def extract_any(path: Path | str) -> list[Instrument]:
     from distplan.documents.extract import extract_path
 
     path = Path(path)
-    if path.is_file():
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(_SNIFF)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-        if is_submission(head):
-            return extract_submission(path)
+    if path.is_file() and is_submission_file(path):
+        return extract_submission(path)
     return [extract_path(path)]
