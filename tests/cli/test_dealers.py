@@ -74,6 +74,11 @@ def test_agreements_parse_and_the_one_in_force_is_the_latest_covering_one() -> N
             "minimum_payment: '1e3'",
         ),
         (
+            "name: Alpha Securities LLC",
+            'name: "Alpha\\e[31m"',
+            "dealers[1].name: expected a name of 1 to 200 printable characters",
+        ),
+        (
             "prepaid_months: 0",
             "prepaid_months: 25",
             "prepaid_months: '25': expected a whole number of months 0..24",

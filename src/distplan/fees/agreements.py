@@ -141,8 +141,8 @@ def _dealer(node: yaml.Node, where: str, n: int, known: set[str] | None) -> Deal
             f"{ident!r}: letters, digits, '.', '_' or '-' (at most 64)"
         )
     name = _scalar(m.get("name"), _At(where, m.get("name", node), f"{here}.name"))
-    if not name or len(name) > 200:
-        raise _At(where, m["name"], f"{here}.name").fail("expected a name of 1 to 200 characters")
+    if not name or len(name) > 200 or not name.isprintable():
+        raise _At(where, m["name"], f"{here}.name").fail("expected a name of 1 to 200 printable characters")
     seq = m.get("agreements")
     if not isinstance(seq, yaml.SequenceNode) or not seq.value:
         raise _At(where, seq or node, f"{here}.agreements").fail("expected a non-empty list")
@@ -225,8 +225,8 @@ def _names(node: yaml.Node | None, at: _At) -> tuple[str, ...] | None:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise at.fail("expected 'all' or a non-empty list of names")
     names = tuple(_scalar(n, at) for n in node.value)
-    if any(not n for n in names):
-        raise at.fail("an empty name")
+    if any(not n or len(n) > 200 or not n.isprintable() for n in names):
+        raise at.fail("expected names of 1 to 200 printable characters")
     return names
 
 
