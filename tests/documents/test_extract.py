@@ -32,15 +32,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 # The pinned score on the corpus (53 real filings of 27 families): a floor for each metric, a
 # ceiling for `silent` (wrong rows the extractor did not flag). Raise them as extraction improves.
 FLOORS = {
-    "rows_f1": 0.955,
-    "registrant": 0.992,
+    "rows_f1": 0.957,
+    "registrant": 1.0,
     "rate": 0.969,
     "effective_date": 1.0,
     "amendment": 1.0,
     "kind": 1.0,
 }
-# direxion-insurance's rows now take their group's prose rate ("Up to 0.25% ..." after each group).
-SILENT_CEILING = 0.026
+# silent 0.026 -> 0.009: rate-less rows among rated ones, both readings of a fund listed twice and
+# typo'd rate cells are flagged; a trust named above its table's header heads that table.
+SILENT_CEILING = 0.009
 
 
 def score_line(stdout: str) -> dict[str, float]:

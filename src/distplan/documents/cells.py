@@ -38,6 +38,10 @@ _WORD_CLASS = re.compile(r"^([A-Z][A-Za-z]{2,14})\s+class(?:\s+shares?)?[*:]*$",
 _NOT_CLASS_ALONE = frozenset(
     {"share", "shares", "the", "each", "fund", "such", "any", "all", "this", "per", "same"}
 )
+# "0/10", "0,25": in a rate column, a typo'd rate. Read as a rate cell that has no value, so the
+# row is kept (and flagged), not mistaken for a new fund's name.
+_GARBLED_RATE = re.compile(r"^\d{1,2}\s*[/,]\s*\d{1,3}$")
+_ONE_FUND = re.compile(r"\b(fund|portfolio|etf)\W*$", re.I)  # names one fund, not a trust
 _CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
 _LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
 
@@ -122,6 +126,9 @@ def _classify_text(raw: str) -> Tok:
     ):
         t.kind, t.rate = "rate", rate
         t.classes = tuple(V.find_classes(bare))
+        return t
+    if _GARBLED_RATE.match(bare):
+        t.kind = "rate"  # t.rate stays None: the row says "cell unparsed"
         return t
     dates = V.find_dates(bare)
     if dates:
@@ -211,7 +218,18 @@ def tokens(doc: Document) -> list[Tok]:
                 and all(t.kind in ("header", "pct", "other") for t in rest)
                 and any(t.kind == "header" for t in rest)
             ):
-                is_reg = lead.kind == "registrant" or (is_caps(lead.text) and ORG_WORD.search(lead.text))
+                # A mixed-case fund-like name with an organisation word there titles the table: the
+                # trust or group whose funds follow ("AIM Funds Group (Invesco Funds Group)").
+                is_reg = (
+                    lead.kind == "registrant"
+                    or bool(is_caps(lead.text) and ORG_WORD.search(lead.text))
+                    or bool(
+                        lead.kind == "fund"
+                        and not is_caps(lead.text)
+                        and ORG_WORD.search(lead.text)
+                        and not _ONE_FUND.search(lead.text)
+                    )
+                )
                 lead.kind = "registrant" if is_reg else "header"
                 if not is_reg:
                     lead.fields = ("fund",)

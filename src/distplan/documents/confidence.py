@@ -44,10 +44,19 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
     """Flag rows missing what the schedule should state; set every row's confidence."""
     diags: list[Diagnostic] = []
     out: list[ScheduleRow] = []
+    # Where other rows state a rate, a row without one lost its cell (stacked, unparsed, a
+    # heading read as a fund): doubtful, unless prose already explains the gap.
+    any_rated = any(r.total_rate is not None for r in rows)
     for row in rows:
         where = row.lines[0] if row.lines else None
         if row.share_class is None and speaks_of_classes:
             row = flag(row, "no share class")
+        if (
+            any_rated
+            and row.total_rate is None
+            and not {"rate in prose not applied", "cell unparsed"} & set(row.flags)
+        ):
+            row = flag(row, "no rate stated")
         for reason in row.flags:
             diags.append(Diagnostic("warning", f"{row.fund}: {reason}", where))
         out.append(replace(row, confidence=row_confidence(row.flags)) if row.flags else row)

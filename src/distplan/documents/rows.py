@@ -346,6 +346,10 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
         if t.kind == "registrant" and in_class_table and nxt is not None and nxt.kind in ("class", "code"):
             t.kind = "fund"  # a single-series company with its own classes: its own registrant
             registrant = t.text
+        if t.kind == "fund" and nxt is not None and nxt.kind == "header" and nxt.fields:
+            # A name right above a column header ("Portfolio | Share Class | Fee") heads the table: the
+            # trust whose funds follow ("AIM Funds Group"), not a fund of the previous one.
+            t.kind = "registrant"
         if t.kind == "registrant" and _section_label(t.text, default_registrant):
             close()  # "ACTIVELY MANAGED FUNDS" under "DIREXION SHARES ETF TRUST": a group, not a trust
             last_kind = "heading"
@@ -506,6 +510,8 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             if column in ("distribution", "service", "aggregate") and t.kind in ("rate", "none"):
                 if t.rate is not None and column not in row.fees:
                     row.fees[column] = t.rate
+                elif t.kind == "rate" and t.rate is None and "cell unparsed" not in row.flags:
+                    row.flags.append("cell unparsed")
                 for c in t.classes:
                     if row.share_class is None:
                         row.share_class = c
@@ -571,6 +577,11 @@ def merge_rows(rows: list[ScheduleRow], diags: list[Diagnostic]) -> list[Schedul
                 Diagnostic("info", f"{row.fund}: listed again (duplicate schedule), kept once", where)
             )
             continue
-        index[key] = len(out)  # listed again with other values: both kept, for review
-        out.append(replace(row, flags=(*row.flags, "listed twice with different values")))
+        # Listed again with other values (an unmerged parallel table, a changed rate): both kept,
+        # and both flagged, since either one may be the wrong reading.
+        twice = "listed twice with different values"
+        if twice not in first.flags:
+            out[at] = replace(first, flags=(*first.flags, twice))
+        index[key] = len(out)
+        out.append(replace(row, flags=(*row.flags, twice)))
     return out

@@ -62,7 +62,8 @@ _NUMBER = r"(\d{0,2}\.\d+|\d{1,2}(?:\.\d*)?)"
 RATE_CELL = re.compile(rf"^\s*{_NUMBER}\s*(%|percent|per\s*cent)?\s*[*†‡\d]{{0,3}}\s*$", re.I)
 RATE_IN_TEXT = re.compile(rf"(?<![\d.]){_NUMBER}\s*(?:%|percent\b|per\s+cent\b)", re.I)
 BASIS_POINTS = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*basis\s+points?(?!\s*\()", re.I)
-PCT_ONLY = re.compile(r"^\s*%\s*[*†‡]*\s*$")
+# "%" with its footnote marker: "*", "†", or any symbol or non-Latin sign ("%€", "%µ", "%^").
+PCT_ONLY = re.compile(r"^\s*%\s*(?:[^\w\s]|[^\x00-\x7f]){0,3}\s*$")
 
 
 def rate_value(text: str) -> Decimal | None:

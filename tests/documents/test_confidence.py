@@ -1,0 +1,90 @@
+"""Saying when unsure: the structural signals that a row may be wrong are flagged on the row, and
+the signals that a cell is a table boundary keep the next table's rows under their own trust."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from distplan.documents import confidence
+from distplan.documents.extract import extract_text
+from distplan.documents.rows import merge_rows
+from distplan.model import Diagnostic, ScheduleRow
+
+# Fund cell, then class / rate / "%" sub-rows; one rate typo'd; footnote marks glued to "%"; a
+# second trust's table starts with its name above the column headers.
+TWO_TRUSTS = """SCHEDULE A
+TO THE DISTRIBUTION PLAN (COMPENSATION)
+|Alpha Equity Funds (Beta Equity Funds)
+|Portfolio
+|Share Class
+|Maximum Aggregate Fee
+|
+Beta Summit Fund
+|Class A
+|0.25
+|%
+|Class P
+|0/10
+|%€
+|Class S
+|0.15
+|%µ
+|Alpha Funds Group (Beta Funds Group)
+|Portfolio
+|Share Class
+|Maximum Aggregate Fee
+|
+Beta Global Core Equity Fund
+|Class A
+|0.25
+|%
+|Class C
+|1.00
+|%*
+"""
+
+
+def test_a_typod_rate_cell_is_flagged_and_the_next_table_keeps_its_trust() -> None:
+    inst = extract_text(TWO_TRUSTS)
+    assert inst.schedule is not None
+    got = [(r.registrant, r.fund, r.share_class, r.total_rate) for r in inst.schedule.rows]
+    equity, group = "Alpha Equity Funds (Beta Equity Funds)", "Alpha Funds Group (Beta Funds Group)"
+    assert got == [
+        (equity, "Beta Summit Fund", "A", Decimal("0.25")),
+        (equity, "Beta Summit Fund", "P", None),
+        (equity, "Beta Summit Fund", "S", Decimal("0.15")),
+        (group, "Beta Global Core Equity Fund", "A", Decimal("0.25")),
+        (group, "Beta Global Core Equity Fund", "C", Decimal("1.00")),
+    ]
+    typo = inst.schedule.rows[1]
+    assert typo.flags == ("cell unparsed",) and typo.confidence < 0.9
+    assert any(d.level == "warning" and d.line == typo.lines[0] for d in inst.diagnostics)
+    assert all(not r.flags and r.confidence == 1.0 for i, r in enumerate(inst.schedule.rows) if i != 1)
+
+
+def _row(fund: str, rate: str | None, line: int) -> ScheduleRow:
+    fee = Decimal(rate) if rate is not None else None
+    return ScheduleRow(fund=fund, registrant="T", share_class="C", aggregate_fee=fee, lines=(line, line))
+
+
+def test_a_fund_listed_twice_with_different_rates_flags_both_readings() -> None:
+    diags: list[Diagnostic] = []
+    rows = merge_rows(
+        [_row("X Fund", "0.75", 1), _row("Y Fund", "0.75", 2), _row("X Fund", "0.25", 5)], diags
+    )
+    assert [r.flags for r in rows] == [
+        ("listed twice with different values",),
+        (),
+        ("listed twice with different values",),
+    ]
+
+
+def test_a_row_without_a_rate_among_rated_rows_is_flagged() -> None:
+    rows, diags = confidence.review(
+        [_row("X Fund", "0.25", 1), _row("Y Fund", None, 2)], speaks_of_classes=True
+    )
+    assert rows[0].flags == () and rows[1].flags == ("no rate stated",) and rows[1].confidence < 0.9
+    assert [d.line for d in diags] == [2]
+    # A schedule that states no rate at all (a bare list of covered funds) is not flagged for it.
+    rows, _ = confidence.review([_row("X Fund", None, 1)], speaks_of_classes=True)
+    assert rows[0].flags == ()
