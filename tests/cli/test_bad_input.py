@@ -111,6 +111,7 @@ def _commands(e: Env) -> dict[str, list[str]]:
         "fees true-up nav": [*true_up, "--nav", BAD],
         "fees true-up mapping": [*true_up, "--nav", str(e.nav), "--map", BAD],
         "dealers record file": [*db, "dealers", "record", BAD],
+        "fees trails positions": [*db, "fees", "trails", "--period", "2003-Q4", "--positions", BAD],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 

@@ -52,6 +52,7 @@ def trails_cmd(
     from distplan.ledger import KIND_DEALERS, KIND_VOID
 
     frequency, chosen = parse_period(period)
+    table_in = read_positions(positions)  # the user's file first: its problems are named before the ledger's
     cov, meta = _coverage(ctx, plan, known_at)
     with open_ledger(ctx) as ledger:
         dealers = dealers_from_entries(
@@ -61,7 +62,6 @@ def trails_cmd(
         from distplan.errors import InputError
 
         raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")
-    table_in = read_positions(positions)
     with _running(engine, spark_master, json_) as (eng, _progress):
         result = trails(eng, table_in, dealers, cov, frequency, chosen, due_days=due_days)
     _warn([Diagnostic("warning", w) for w in result.warnings])
