@@ -88,3 +88,26 @@ def test_a_row_without_a_rate_among_rated_rows_is_flagged() -> None:
     # A schedule that states no rate at all (a bare list of covered funds) is not flagged for it.
     rows, _ = confidence.review([_row("X Fund", None, 1)], speaks_of_classes=True)
     assert rows[0].flags == ()
+
+
+def test_a_rate_with_named_fund_exceptions_flags_the_schedule_s_rows() -> None:
+    rows = [_row("X Fund", "0.25", 3), _row("Y Fund", "0.25", 4)]
+    texts = {2: "Fund Rate", 3: "X Fund 0.25%", 4: "Y Fund (other than its Class C) 0.25%"}
+    assert all(
+        r.flags == ("rate exception named in the schedule",)
+        for r in confidence.exceptions_in_schedule(rows, texts)
+    )
+    # An exception outside the schedule's lines (the plan's prose) is not the schedule's.
+    texts = {1: "All classes except Class I", 3: "X Fund 0.25%", 4: "Y Fund 0.25%"}
+    assert confidence.exceptions_in_schedule(rows, texts) == rows
+
+
+def test_fund_names_that_are_sentence_fragments_are_flagged() -> None:
+    for fragment in (
+        "Class A of Pioneer Multi-Asset",
+        "Income Fund and Short Term Fund) Class A of",
+        "X Fund and",
+    ):
+        assert confidence.fragment_name(fragment), fragment
+    for name in ("Invesco Summit Fund", "AIM Funds Group (Invesco Funds Group)", "Fund of Funds Portfolio"):
+        assert not confidence.fragment_name(name), name

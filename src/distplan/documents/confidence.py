@@ -7,6 +7,7 @@ diagnostic on its line so a reviewer sees where to look.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -49,6 +50,8 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
     any_rated = any(r.total_rate is not None for r in rows)
     for row in rows:
         where = row.lines[0] if row.lines else None
+        if fragment_name(row.fund):
+            row = flag(row, "fund name reads as a sentence fragment")
         if row.share_class is None and speaks_of_classes:
             row = flag(row, "no share class")
         if (
@@ -61,6 +64,30 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
             diags.append(Diagnostic("warning", f"{row.fund}: {reason}", where))
         out.append(replace(row, confidence=row_confidence(row.flags)) if row.flags else row)
     return out, diags
+
+
+# "Class A (other than Class A of the X Fund) 0.25%": a rate with named-fund exceptions.
+_EXCEPTION = re.compile(r"\b(other than|except(?:ing)?|excluding)\b", re.I)
+# A fund "name" that is a piece of a sentence: it starts with a class ("Class A of ..."), ends
+# on a joining word ("... Fund and", "... of"), or leaves a parenthesis open or shut alone.
+_FRAGMENT_END = re.compile(r"\b(of|and|or|the|for|to|than)\W*$", re.I)
+_CLASS_LEAD = re.compile(r"^\W*class\b", re.I)
+
+
+def exceptions_in_schedule(rows: list[ScheduleRow], texts: dict[int, str]) -> list[ScheduleRow]:
+    """Where the schedule's own lines name exceptions to a rate, the rows may not have applied them:
+    the extractor reads rates per row or per class, not "except for these funds"."""
+    spans = [r.lines for r in rows if r.lines]
+    if not spans:
+        return rows
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    if not any(_EXCEPTION.search(texts.get(no, "")) for no in range(first, last + 1)):
+        return rows
+    return [flag(r, "rate exception named in the schedule") for r in rows]
+
+
+def fragment_name(fund: str) -> bool:
+    return bool(_CLASS_LEAD.match(fund) or _FRAGMENT_END.search(fund) or fund.count("(") != fund.count(")"))
 
 
 def document_confidence(rows: list[ScheduleRow], diags: list[Diagnostic]) -> float:

@@ -100,6 +100,8 @@ def extract_document(doc: Document) -> Instrument:
     speaks_of_classes = bool(meta.plan_classes or parsed.classes_seen or parsed.prose_classes) or bool(
         re.search(r"\bclass(es)?\b", meta.title, re.I)
     )
+    texts = {line.no: line.text for line in doc.lines}
+    rows = confidence.exceptions_in_schedule(rows, texts)
     rows, row_diags = confidence.review(rows, speaks_of_classes)
     diags.extend(row_diags)
 
