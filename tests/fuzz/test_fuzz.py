@@ -154,10 +154,9 @@ def test_finding_18_a_huge_csv_amount_is_bad_input(
     assert f"{nav}:6: net_assets" in outcome.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason="fuzz-findings.md 20 (fees): corrupt Parquet pages fail inside the query"
-)
 @pytest.mark.parametrize("name", ["nav-out-of-buffer.parquet", "nav-int64-overflow.parquet"])
 def test_finding_20_corrupt_parquet_pages_are_bad_input(name: str, workspace: fuzzing.Workspace) -> None:
-    outcome = _payables(workspace, Path(__file__).parent / "inputs" / name)  # kept by bench/fuzz.py
+    nav = Path(__file__).parent / "inputs" / name  # kept by bench/fuzz.py
+    outcome = _payables(workspace, nav)
     assert outcome.status == 2 and outcome.problem() is None, outcome.stderr
+    assert str(nav) in outcome.stderr and "corrupt" in outcome.stderr

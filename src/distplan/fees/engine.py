@@ -131,6 +131,14 @@ class Engine:
                 raise InputError(
                     f"{original}: not a readable Parquet file: {first.replace(link, original).strip()}"
                 ) from None
+        # A corrupt data page (its row-group statistics still sane) fails inside the query with
+        # an error that names no file: a data error of the engine, while user files were read.
+        if self._read and type(exc).__name__ in _DATA_ERRORS:
+            first = text.splitlines()[0] if text else type(exc).__name__
+            files = ", ".join(sorted(set(self._read.values())))
+            raise InputError(
+                f"{files}: the data could not be read or is out of range ({first.strip()}); is the file corrupt?"
+            ) from None
 
     def write(self, expr: Table, path: Path) -> None:
         """Write `expr` to one CSV or Parquet file with the engine itself, atomically: the rows
@@ -177,6 +185,11 @@ class Engine:
 
 
 _GLOB = frozenset("*?[]{}\\")
+
+
+# DuckDB's error classes for bad data met while a query reads its inputs (not our SQL's errors:
+# those are BinderException, ParserException, CatalogException...).
+_DATA_ERRORS = frozenset({"Error", "InvalidInputException", "OutOfRangeException", "ConversionException"})
 
 
 def _format(path: Path) -> str:
