@@ -111,3 +111,28 @@ def test_fund_names_that_are_sentence_fragments_are_flagged() -> None:
         assert confidence.fragment_name(fragment), fragment
     for name in ("Invesco Summit Fund", "AIM Funds Group (Invesco Funds Group)", "Fund of Funds Portfolio"):
         assert not confidence.fragment_name(name), name
+
+
+def test_parallel_fee_tables_with_wrapped_header_notes_fill_one_row() -> None:
+    # "Distribution Fee (as a Percentage of Average" / "Daily Net Assets of Class C)": the header
+    # is wrapped inside its note; the service table after it is the same funds' other fee.
+    text = (
+        "SCHEDULE A\n\n"
+        "                              Distribution Fee (as a Percentage of Average\n"
+        "        Series                     Daily Net Assets of Class C)\n"
+        "        ------                     ----------------------------\n\n"
+        "Alpha Growth Fund                            0.75%\n\n"
+        "Alpha Value Fund                             0.75%\n\n\n"
+        "                              Service Fee (as a Percentage of Average\n"
+        "        Series                     Daily Net Assets of Class C)\n"
+        "        ------                     ----------------------------\n\n"
+        "Alpha Growth Fund                            0.25%\n\n"
+        "Alpha Value Fund                             0.25%\n"
+    )
+    inst = extract_text(text)
+    assert inst.schedule is not None
+    got = [(r.fund, r.share_class, r.distribution_fee, r.service_fee, r.flags) for r in inst.schedule.rows]
+    assert got == [
+        ("Alpha Growth Fund", "C", Decimal("0.75"), Decimal("0.25"), ()),
+        ("Alpha Value Fund", "C", Decimal("0.75"), Decimal("0.25"), ()),
+    ]

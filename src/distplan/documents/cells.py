@@ -109,6 +109,14 @@ def _classify_text(raw: str) -> Tok:
         if fields:
             t.kind, t.fields, t.classes = "header", fields, tuple(V.find_classes(bare))
             return t
+    opened = bare.find("(")
+    if opened > 0 and ")" not in bare and len(bare) < 200:
+        # "Distribution Fee (as a Percentage of Average" wrapped onto the next line: the header
+        # before the note still names the column.
+        fields = header_fields(bare[:opened])
+        if fields:
+            t.kind, t.fields, t.classes = "header", fields, tuple(V.find_classes(bare))
+            return t
     if is_sentence(bare):
         t.kind = "prose"
         t.classes = tuple(V.find_classes(bare))
