@@ -136,3 +136,58 @@ def test_parallel_fee_tables_with_wrapped_header_notes_fill_one_row() -> None:
         ("Alpha Growth Fund", "C", Decimal("0.75"), Decimal("0.25"), ()),
         ("Alpha Value Fund", "C", Decimal("0.75"), Decimal("0.25"), ()),
     ]
+
+
+STACKED = """SCHEDULE A
+TO THE DISTRIBUTION AND SERVICE PLAN (COMPENSATION)
+|ALPHA GROWTH SERIES (BETA GROWTH SERIES)
+|Portfolio
+|Share Class
+|Maximum Asset
+Based Sales
+Charge
+|Maximum
+Shareholder
+Services Fee
+|Maximum
+Aggregate Fee
+|
+Beta Allocation Fund
+|Class C
+Class R
+|
+|0.75
+0.50
+|%
+%
+|
+|0.25
+0.25
+|%
+%
+|
+|1.00
+0.50
+|%
+%
+|
+"""
+
+
+def test_stacked_cells_give_one_row_per_class() -> None:
+    inst = extract_text(STACKED)
+    assert inst.schedule is not None
+    got = [(r.share_class, r.distribution_fee, r.service_fee, r.aggregate_fee) for r in inst.schedule.rows]
+    assert got == [
+        ("C", Decimal("0.75"), Decimal("0.25"), Decimal("1.00")),
+        ("R", Decimal("0.50"), Decimal("0.25"), Decimal("0.50")),
+    ]
+    assert all(not r.flags for r in inst.schedule.rows)
+
+
+def test_a_class_left_in_the_fund_name_is_flagged() -> None:
+    row = ScheduleRow(
+        fund="X Fund – Class B (reim)", registrant="T", share_class="B", aggregate_fee=Decimal(1)
+    )
+    rows, _ = confidence.review([row], speaks_of_classes=True)
+    assert rows[0].flags == ("class left in the fund name",)

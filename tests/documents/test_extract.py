@@ -34,7 +34,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 FLOORS = {
     "rows_f1": 0.958,
     "registrant": 1.0,
-    "rate": 0.979,
+    "rate": 0.998,
     "effective_date": 1.0,
     "amendment": 1.0,
     "kind": 1.0,

@@ -50,6 +50,8 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
     any_rated = any(r.total_rate is not None for r in rows)
     for row in rows:
         where = row.lines[0] if row.lines else None
+        if _CLASS_SUFFIX.search(row.fund):
+            row = flag(row, "class left in the fund name")
         if fragment_name(row.fund):
             row = flag(row, "fund name reads as a sentence fragment")
         if row.share_class is None and speaks_of_classes:
@@ -72,6 +74,8 @@ _EXCEPTION = re.compile(r"\b(other than|except(?:ing)?|excluding)\b", re.I)
 # on a joining word ("... Fund and", "... of"), or leaves a parenthesis open or shut alone.
 _FRAGMENT_END = re.compile(r"\b(of|and|or|the|for|to|than)\W*$", re.I)
 _CLASS_LEAD = re.compile(r"^\W*class\b", re.I)
+# "X Fund – Class B (reim)": the class suffix was not taken off the name.
+_CLASS_SUFFIX = re.compile(r"\s[-–—]\s*class\s+\S+", re.I)
 
 
 def exceptions_in_schedule(rows: list[ScheduleRow], texts: dict[int, str]) -> list[ScheduleRow]:

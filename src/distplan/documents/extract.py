@@ -22,6 +22,7 @@ from distplan.documents.meta import read_meta
 from distplan.documents.operations import restated_section, schedule_operations
 from distplan.documents.prose import prose_rows
 from distplan.documents.rows import apply_class_rates, merge_rows, parse_schedule
+from distplan.documents.stacked import unstack
 from distplan.model import Diagnostic, Instrument, Level, Operation, PlanRef, Schedule, Source
 
 
@@ -39,7 +40,7 @@ def extract_document(doc: Document) -> Instrument:
     flow = Flow(doc)
     meta = read_meta(doc, flow)
     registrant = context.default_registrant(flow, meta.title_lines)
-    parsed = parse_schedule(tokens(doc), registrant)
+    parsed = parse_schedule(unstack(tokens(doc), doc), registrant)
     diags.extend(parsed.diagnostics)
     diags.extend(meta.diagnostics)  # a guessed kind or effective date, or none found
 

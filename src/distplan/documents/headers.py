@@ -105,7 +105,7 @@ HEADER_WORDS = frozenset(
     ]
 )
 _FEE_DIST = re.compile(r"\b(asset[- ]based|sales\s+charge|sales|charge|distribution)\b", re.I)
-_FEE_SERV = re.compile(r"\b(service|servicing)\b", re.I)
+_FEE_SERV = re.compile(r"\b(service|services|servicing)\b", re.I)
 _FEE_AGG = re.compile(r"\b(aggregate|total|12b-1|rates?)\b", re.I)
 _FEE_GENERIC = re.compile(r"\bfees?\b", re.I)
 _FUND_COL = re.compile(r"\b(funds?|portfolios?|series)\b", re.I)
@@ -123,8 +123,8 @@ def header_fields(text: str) -> tuple[str, ...] | None:
     if not found or not all(w in HEADER_WORDS for w in found):
         return None
     low = text.lower()
-    if re.search(r"\b(plan|agreement)\s*\)?$", low) and not re.search(r"\b(fund|date)", low):
-        return None
+    if re.search(r"\b(plan|agreement)\s*\)?(\s*\([^()]*\))?$", low) and not re.search(r"\b(fund|date)", low):
+        return None  # a plan's title, "... SERVICE PLAN (COMPENSATION)" too
     if re.match(r"^to\s+the\b", low):
         return None  # "TO THE DISTRIBUTION AND" / "SERVICE PLAN": a title wrapped, not a column
     fields: list[str] = []
