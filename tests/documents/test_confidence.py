@@ -191,3 +191,11 @@ def test_a_class_left_in_the_fund_name_is_flagged() -> None:
     )
     rows, _ = confidence.review([row], speaks_of_classes=True)
     assert rows[0].flags == ("class left in the fund name",)
+
+
+def test_a_file_name_read_as_a_fund_is_flagged() -> None:
+    fund = "2020.04.17-AEF-Service Plan (Reimbursement) - Amendment No. 1 041520 (1) cmh"
+    rows, _ = confidence.review(
+        [_row(fund, "0.25", 3), _row("Invesco Summit Fund", "0.25", 4)], speaks_of_classes=True
+    )
+    assert rows[0].flags == ("fund name reads as a document name",) and rows[1].flags == ()

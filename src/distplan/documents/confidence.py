@@ -52,6 +52,8 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
         where = row.lines[0] if row.lines else None
         if _CLASS_SUFFIX.search(row.fund):
             row = flag(row, "class left in the fund name")
+        if _DOCUMENT_NAME.search(row.fund):
+            row = flag(row, "fund name reads as a document name")
         if fragment_name(row.fund):
             row = flag(row, "fund name reads as a sentence fragment")
         if row.share_class is None and speaks_of_classes:
@@ -74,6 +76,8 @@ _EXCEPTION = re.compile(r"\b(other than|except(?:ing)?|excluding)\b", re.I)
 # on a joining word ("... Fund and", "... of"), or leaves a parenthesis open or shut alone.
 _FRAGMENT_END = re.compile(r"\b(of|and|or|the|for|to|than)\W*$", re.I)
 _CLASS_LEAD = re.compile(r"^\W*class\b", re.I)
+# "2020.04.17-AEF-Service Plan - Amendment No. 1": a file name or title line, not a fund.
+_DOCUMENT_NAME = re.compile(r"\d{4}[._/-]\d{1,2}[._/-]\d{1,2}|\bamendment\s+no\b|\bplan\s*\(", re.I)
 # "X Fund – Class B (reim)": the class suffix was not taken off the name.
 _CLASS_SUFFIX = re.compile(r"\s[-–—]\s*class\s+\S+", re.I)
 
