@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -70,14 +71,23 @@ def test_bad_targets_raise_one_line_errors(tmp_path: Path, where: str, needle: s
     assert str(tmp_path / where) in str(err.value)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def _read_only(folder: Path, on: bool) -> None:
+    """chmod a-w, and as root (CI) chattr +i too: root ignores file modes, not the immutable flag."""
+    if on:
+        folder.chmod(0o500)
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i" if on else "-i", str(folder)], check=True, capture_output=True)
+    if not on:
+        folder.chmod(0o700)
+
+
 def test_read_only_folder_is_a_permission_error_and_leaves_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
+    _read_only(folder, True)
     try:
         with pytest.raises(OutputError, match="permission denied"):
             write_atomic(folder / "out.csv", "x")
         assert list(folder.iterdir()) == []
     finally:
-        folder.chmod(0o700)
+        _read_only(folder, False)
