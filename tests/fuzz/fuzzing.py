@@ -223,7 +223,9 @@ class Workspace:
 
 def _check(outcome: Outcome) -> Outcome:
     if outcome.status != 0:
-        raise RuntimeError(f"fuzz set-up failed: distplan {' '.join(outcome.argv)}: {outcome.stderr}")
+        raise RuntimeError(
+            f"fuzz set-up failed (status {outcome.status}): distplan {' '.join(outcome.argv)}: {outcome.stderr}"
+        )
     return outcome
 
 
