@@ -107,20 +107,20 @@ def parse_recorded_at(value: str | None, clock: datetime) -> tuple[datetime, boo
 
 
 def parse_known_at(value: str | None) -> datetime | int | None:
-    """An entry seq (digits) or a timestamp; a bare date means the end of that day (UTC)."""
+    """An entry seq (digits) or a timestamp; a bare date means the end of that day (UTC).
+    The app layer's parser, its error worded for the flag."""
+    from distplan.app.errors import Invalid
+    from distplan.app.values import parse_known_at as parse
+
     if value is None:
         return None
-    text = value.strip()
-    if text.isdigit():
-        return int(text)
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1, microseconds=-1)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--known-at {value!r}: expected an entry number or an ISO timestamp") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        point = parse(value)
+    except Invalid:
+        point = None
+    if point is None:  # unparsable, or blank (the app layer reads blank as "not given")
+        raise InputError(f"--known-at {value!r}: expected an entry number or an ISO timestamp")
+    return point
 
 
 def known_at_json(known_at: datetime | int | None) -> str | int | None:
