@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: a PostgreSQL server (throwaway clusters for the
 # ledger tests), a Java runtime (local Spark for the engine comparison) and the Pango
-# libraries WeasyPrint renders PDFs with, and Chromium for the web browser tests. Installed
-# with apt only when missing.
+# libraries WeasyPrint renders PDFs with, Chromium for the web browser tests, and LibreOffice
+# Writer (headless) to open the redline DOCX a drafted amendment renders. Installed with apt
+# only when missing.
 set -euo pipefail
 
 missing=()
@@ -19,12 +20,16 @@ fi
 if ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
 fi
+# A drafted amendment's redline DOCX must open in a real word processor (tests convert it).
+if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; then
+  missing+=(libreoffice-writer-nogui)
+fi
 if ! command -v runuser >/dev/null 2>&1; then
   missing+=(util-linux)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system-deps: PostgreSQL, Java, Pango and Chromium present"
+  echo "system-deps: PostgreSQL, Java, Pango, Chromium and LibreOffice present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
