@@ -112,6 +112,18 @@ def _commands(e: Env) -> dict[str, list[str]]:
         "fees true-up mapping": [*true_up, "--nav", str(e.nav), "--map", BAD],
         "dealers record file": [*db, "dealers", "record", BAD],
         "fees trails positions": [*db, "fees", "trails", "--period", "2003-Q4", "--positions", BAD],
+        "draft replace_schedule": [
+            *db,
+            "draft",
+            "--as-of",
+            "2003-11-10",
+            "--effective",
+            "2003-12-01",
+            "--replace-schedule",
+            BAD,
+        ],
+        "preview draft_file": [*db, "preview", BAD],
+        "preview nav": [*db, "preview", str(e.instrument), "--nav", BAD],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 
@@ -127,6 +139,8 @@ _SUFFIXES = {
     "calendar rulebook": (".yaml",),
     "rules rulebook": (".yaml",),
     "dealers record file": (".yaml",),
+    "draft replace_schedule": (".json",),
+    "preview draft_file": (".json",),
     "db": (".db",),
 }
 
@@ -236,6 +250,9 @@ def _cases() -> Iterator[object]:
         "fees true-up nav",
         "fees true-up mapping",
         "dealers record file",
+        "draft replace_schedule",
+        "preview draft_file",
+        "preview nav",
         "db",
     ]
     for name in names:

@@ -330,6 +330,32 @@ class Workspace:
             done = render_document(instrument_from_json(instrument_json, where="instrument"), fmt)
         return done.data, done.warnings
 
+    # --- drafting the next amendment (distplan.drafting) --------------------------------
+
+    def draft(self, ref: PlanRef, as_of: date, effective: date, changes: Any) -> Instrument:
+        """The next amendment: the schedule in force on `as_of` with `changes`
+        (drafting.Changes) applied, effective `effective`. Nothing is recorded."""
+        from distplan import drafting
+
+        with self._call():
+            entries, plan = self._read(ref, None)
+            base = drafting.basis(entries, plan, as_of, cache=self.history_cache)
+            return drafting.build_draft(base, changes, effective)
+
+    def preview(
+        self, instrument_json: Any, *, plan_ref: PlanRef = None, nav: Path | None = None, rulebook: Any = None
+    ) -> Any:
+        """A draft applied to a copy of its plan's history (drafting.Preview); nothing is written."""
+        from distplan import drafting
+
+        with self._call():
+            draft = instrument_from_json(instrument_json, where="draft")
+            chosen = self._plan(plan_ref) if plan_ref is not None else None
+            plan = drafting.plan_of(draft, self.ledger.plans(), chosen)
+            entries = self.ledger.entries()
+        with self._call():  # the checks and the fee engine run on the copy: a second call
+            return drafting.preview(entries, plan, draft, nav=nav, rulebook=rulebook)
+
     # --- fees and compliance ------------------------------------------------------------
 
     def payables(

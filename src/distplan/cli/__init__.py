@@ -20,7 +20,7 @@ from distplan.cli.app import app
 from distplan.cli.output import error_line
 from distplan.errors import DEBUG_ENV, describe_failure, exit_status
 
-_MODULES = ("documents", "render", "ledger", "fees", "compliance", "serve", "users", "dealers")
+_MODULES = ("documents", "render", "ledger", "fees", "compliance", "serve", "users", "dealers", "draft")
 _COMMAND_MODULE = {
     "extract": "documents",
     "render": "render",
@@ -42,6 +42,8 @@ _COMMAND_MODULE = {
     "serve": "serve",
     "users": "users",
     "dealers": "dealers",
+    "draft": "draft",
+    "preview": "draft",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--db",)
 

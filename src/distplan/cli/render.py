@@ -6,6 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -23,6 +24,11 @@ class RenderFormat(StrEnum):
 
 
 def _read_instrument(path: Path) -> Instrument:
+    return instrument_from_json(read_instrument_json(path), where=str(path))
+
+
+def read_instrument_json(path: Path) -> Any:
+    """The JSON of an instrument file (- reads stdin), or an InputError naming the file."""
     try:
         raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except IsADirectoryError:
@@ -39,7 +45,7 @@ def _read_instrument(path: Path) -> Instrument:
         raise InputError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{path}: JSON nested too deeply") from None
-    return instrument_from_json(data, where=str(path))
+    return data
 
 
 @app.command()
