@@ -26,12 +26,6 @@ DOCUMENTS = sorted(CORPUS.glob("*.txt"))
 # the extractor's to fix (see /work/notes/render-to-extract-rows.md); not strict, so they pass
 # as soon as the extractor reads the original right.
 MISREAD_ORIGINALS = {
-    "invesco-class-b-bx-amend2-second-restated-distribution-plan-2016-truncated": (
-        "class suffix '– Class B (reim)' left in the fund name, class null"
-    ),
-    "nationwide-mutual-funds-distribution-plan-fund-classes-table-2013-truncated": (
-        "'(none)' under a Share Class column read as a class; plan classes reordered"
-    ),
     "pioneer-funds-distribution-plan-appendix-a-b-class-rates-2013-truncated": "prose fragments read as funds",
 }
 # Canonical text the extractor in main does not read back yet (render's to fix, or a construct

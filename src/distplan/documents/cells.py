@@ -43,6 +43,8 @@ _NOT_CLASS_ALONE = frozenset(
 _GARBLED_RATE = re.compile(r"^\d{1,2}\s*[/,]\s*\d{1,3}$")
 _ONE_FUND = re.compile(r"\b(fund|portfolio|etf)\W*$", re.I)  # names one fund, not a trust
 _CODE = re.compile(r"^(?:[A-Z]{1,2}\d{0,2}|Admin)\.?\*?$")
+# A plural that says which funds follow ("Funds with Class B or Class BX Shares"): no fund is named so.
+_CAPTION = re.compile(r"^(?:funds|portfolios|series)\s+(?:with|offering|that|having|which|whose)\b", re.I)
 _LIST_ITEM = re.compile(r"^(?:class\s+)?([A-Z]{1,3}\d{0,2}|[A-Z][a-z]{2,13})\*?$")
 
 
@@ -74,6 +76,7 @@ class Tok:
     day: date | None = None
     classes: tuple[str, ...] = ()
     registrant: str | None = None
+    closes_quote: bool = False  # the cell ends with a closing quotation mark
 
 
 def classify(text: str, line: Line, index: int, row: int) -> Tok:
@@ -86,7 +89,7 @@ def classify(text: str, line: Line, index: int, row: int) -> Tok:
 
 @lru_cache(maxsize=8192)
 def _classify_text(raw: str) -> Tok:
-    t = Tok("other", raw, 0, False, 0)
+    t = Tok("other", raw, 0, False, 0, closes_quote=raw.endswith(("”", '"')))
     bare = raw.strip(QUOTES + " ")
     if not bare:
         return t
@@ -183,6 +186,9 @@ def _classify_text(raw: str) -> Tok:
     if not lead or not (lead[0].isupper() or lead[0].isdigit()) or len(words(name)) > 16:
         return t
     t.text = name
+    if _CAPTION.match(name):
+        t.classes = tuple(V.find_classes(name))  # "Funds with Class B Shares": a caption, not a fund
+        return t
     if CORP_SUFFIX.search(name) and not re.search(r"\bfund\s*\)?$", name, re.I):
         t.kind = "registrant"
         t.classes = tuple(V.find_classes(name))

@@ -66,15 +66,18 @@ def extract_document(doc: Document) -> Instrument:
         and rows[-1].total_rate is None
     ):
         cut = rows[-1]
-        if cut.share_class is None and not re.search(
-            r"\b(fund|portfolio|etf|trust|shares|series)\W*$", cut.fund, re.I
+        others = rows[:-1]
+        if cut.share_class is None and (
+            not re.search(r"\b(fund|portfolio|etf|trust|shares|series)\W*$", cut.fund, re.I)
+            or (others and all(r.share_class for r in others))
         ):
-            # The file stops inside this name ("Lord Abbett S"): not a fund the schedule names.
+            # The file stops inside this name ("Lord Abbett S"), or before the class cell every
+            # other row has: not a row the visible schedule states.
             rows = [r for r in rows if r.fund != cut.fund or r.lines != cut.lines]
             diags.append(
                 Diagnostic(
                     "warning",
-                    f"{cut.fund!r}: name cut off at the end of the file, left out",
+                    f"{cut.fund!r}: row cut off at the end of the file, left out",
                     doc.lines[-1].no,
                 )
             )

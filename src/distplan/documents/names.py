@@ -22,8 +22,11 @@ STOP = re.compile(
     r"signature|all\s+other\s+terms|witness)",
     re.I,
 )
+# "Class B", "INVESTOR CLASS SHARES", "Class B (reim)": a lower-case qualifier in parentheses marks
+# how the class is paid for, not a class of its own.
 CLASS_ONLY = re.compile(
-    r"^\(?\s*(?:class\s+(?:[A-Z]{1,3}\d{0,2}|\d{1,2})|(?:[A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class)(?:\s+shares?)?\s*\)?[*:]*$",
+    r"^\(?\s*(?:class\s+(?:[A-Z]{1,3}\d{0,2}|\d{1,2})|(?:[A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class)(?:\s+shares?)?\s*\)?[*:]*"
+    r"(?:\s*\((?-i:[a-z][a-z .-]{1,20})\))?$",
     re.I,
 )
 CLASS_SHARES = re.compile(r"^([A-Z][A-Za-z]{0,14}\d?)\s+[Ss]hares[*:]*$")
@@ -51,6 +54,7 @@ _MARK = re.compile(r"(?:[*†‡]|\(\d{1,2}\)|\[\d{1,2}\])\s*$")
 QUOTES = "\"“”'‘’"
 
 
+_DANGLING_DASH = re.compile(r"\s+[-–—]$")
 _GLUED_NOTE = re.compile(r"\b(Fund|Portfolio|ETF|Trust)\d$")
 
 
@@ -70,6 +74,7 @@ def clean_name(text: str) -> str:
     text = LIST_NO.sub("", text)
     text = strip_markers(text)
     text = text.strip().strip(QUOTES).rstrip(":;,").strip()
+    text = _DANGLING_DASH.sub("", text)  # "X Fund –" with its class in the next cell
     return _GLUED_NOTE.sub(r"\1", text)  # "Bond Fund1": a footnote number glued to the name
 
 

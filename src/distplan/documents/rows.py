@@ -151,19 +151,60 @@ def prose_rates(t: Tok) -> list[ProseRate]:
     return found
 
 
+_WRAP_WORDS = ("Fund", "Portfolio", "Series", "Trust", "ETF")
 _CLASS_WORD = re.compile(r"^[A-Z][a-z]{2,13}\.?\*?$")  # "Institutional", "Investor" in a class column
 
 
-def _next_meaningful(toks: list[Tok], i: int) -> Tok | None:
+def _next_index(toks: list[Tok], i: int) -> int | None:
     for j in range(i + 1, len(toks)):  # by index: a slice would copy the rest (quadratic)
         t = toks[j]
         if t.kind != "pct" and t.text:
-            return t
+            return j
+    return None
+
+
+def _next_meaningful(toks: list[Tok], i: int) -> Tok | None:
+    j = _next_index(toks, i)
+    return None if j is None else toks[j]
+
+
+def _wrapped_before_values(toks: list[Tok], i: int) -> bool:
+    """ "Zeta Emerging Markets Equity" / "Fund" / "0.25%": a name whose last word went into a cell of
+    its own (read as a column header) right before the row's values."""
+    j = _next_index(toks, i)
+    if j is None or toks[j].kind != "header" or toks[j].text not in _WRAP_WORDS:
+        return False
+    after = _next_meaningful(toks, j)
+    return after is not None and after.kind in ("rate", "none") and len(words(toks[i].text)) >= 2
+
+
+def _class_word_header(t: Tok, in_class_column: bool) -> bool:
+    """ "Service" under a fund in a Classes column: a class named by one word that also names a fee
+    column. A word naming the fund or trust column ("Portfolio") starts a new table instead."""
+    return (
+        in_class_column
+        and t.kind == "header"
+        and bool(_CLASS_WORD.match(t.text))
+        and not {"fund", "registrant", "class", "renamed"} & set(t.fields)
+    )
+
+
+def _quote_end(toks: list[Tok]) -> int | None:
+    """The index of the cell that closes a schedule quoted whole ("“SCHEDULE A ... Fund”"), as an
+    amendment replacing a schedule quotes it: what follows (a file name, a footer) is not its."""
+    opened = False
+    for i, t in enumerate(toks):
+        if t.kind == "heading" and t.text.startswith(("“", '"')):
+            opened = True
+        elif opened and t.closes_quote:
+            return i
     return None
 
 
 def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
     out = Parse()
+    quote_end = _quote_end(toks)
+    aliases: dict[str, str] = {}  # a class's former name -> its name
     active = False
     registrant: str | None = None
     reg_line = -1
@@ -243,6 +284,10 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             zone = None
 
     for i, t in enumerate(toks):
+        if quote_end is not None and i == quote_end + 1:
+            close()  # the quoted schedule ended with the cell before
+            end_zone()
+            active = header_seen = False
         if t.kind == "heading":
             close()
             end_zone()
@@ -257,6 +302,11 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             continue
         if t.kind == "prose":
             out.prose_rates.extend(prose_rates(t))
+            if "ormerly" in t.text:
+                aliases.update(V.former_classes(t.text))
+            for c in t.classes:
+                if c not in out.prose_classes:
+                    out.prose_classes.append(c)
         if not active:
             if t.kind == "class" and t.first:
                 for c in t.classes:  # a class line above the schedule ("TRUST CLASS"): its scope
@@ -292,17 +342,21 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 for r in group:
                     r.fees["aggregate"] = stated.value
                     r.flags.append("rate from prose")
-                last_kind = "prose"
+                last_kind = "group rate"  # the next fund starts another group
                 continue
         if t.kind == "prose":
             close()
             end_zone()
             header_seen = False
-            for c in t.classes:
-                if c not in out.prose_classes:
-                    out.prose_classes.append(c)
             last_kind = t.kind
             continue
+        if (
+            _class_word_header(t, class_col and zone is None)
+            and row is not None
+            and row.share_class is None
+            and not row.has_values()
+        ):
+            t.kind, t.classes = "class", (V.normalize_class(t.text.rstrip(".*")),)  # "Service" class
         if t.kind == "header" and "renamed" in t.fields:
             close()
             zone, renaming = None, []
@@ -322,7 +376,7 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
             t.kind == "header"
             and row is not None
             and not row.has_values()
-            and t.text in ("Fund", "Portfolio", "Series", "Trust", "ETF")
+            and t.text in _WRAP_WORDS
             and not _NAME_END.search(row.fund[-12:])
         ):
             row.fund, row.last = f"{row.fund} {t.text}", t.line  # a name wrapped into the next cell
@@ -346,7 +400,13 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
         if t.kind == "registrant" and in_class_table and nxt is not None and nxt.kind in ("class", "code"):
             t.kind = "fund"  # a single-series company with its own classes: its own registrant
             registrant = t.text
-        if t.kind == "fund" and nxt is not None and nxt.kind == "header" and nxt.fields:
+        if (
+            t.kind == "fund"
+            and nxt is not None
+            and nxt.kind == "header"
+            and nxt.fields
+            and not _class_word_header(nxt, class_col and zone is None)
+        ):
             # A name right above a column header ("Portfolio | Share Class | Fee") heads the table: the
             # trust whose funds follow ("AIM Funds Group"), not a fund of the previous one.
             t.kind = "registrant"
@@ -426,7 +486,10 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                 (t.kind == "fund" and (header_seen or registrant is not None or follows_value))
                 or (
                     t.kind == "fund"
-                    and (last_kind in ("fund", "heading") or (nxt is not None and nxt.kind == "fund"))
+                    and (
+                        last_kind in ("fund", "heading", "group rate")
+                        or (nxt is not None and nxt.kind == "fund")
+                    )
                 )
                 or (
                     t.kind == "name"
@@ -442,8 +505,12 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
                     and nxt is not None
                     and nxt.kind == "class"
                     and len(words(t.text)) >= 2
-                    and last_kind in ("class", "rate", "none", "date", "fund")
+                    and (
+                        last_kind in ("class", "rate", "none", "date", "fund")
+                        or (last_kind == "prose" and not is_caps(t.text))
+                    )
                 )
+                or (t.kind == "name" and _wrapped_before_values(toks, i))
                 or (t.kind == "name" and header_seen and nxt is not None and nxt.kind in _VALUE_KINDS)
             )
             if (
@@ -541,6 +608,8 @@ def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
     close()
     if row is None and out.rows:
         out.first_line = out.rows[0].first
+    if aliases:  # a class named by its former name too is one class
+        out.prose_classes = list(dict.fromkeys(aliases.get(c, c) for c in out.prose_classes))
     if default_registrant:
         for r in out.rows:
             if r.registrant is None:

@@ -142,6 +142,7 @@ _NOT_CLASS_WORDS = frozenset(
         "for",
         "to",
         "single",
+        "formerly",
     ]
 )
 
@@ -156,8 +157,22 @@ def normalize_class(raw: str) -> str:
 _NOT_CODES = frozenset({"of", "or", "and", "the", "to", "in", "on", "for", "by", "as", "at", "an", "may"})
 
 
+# "Class T (formerly Class V) Shares": the old name of a renamed class, not a class of its own.
+_FORMERLY = re.compile(r"\(\s*formerly\b[^()]{0,60}\)", re.I)
+_FORMER_CLASS = re.compile(
+    rf"\bclass\s+({_CODE})\s*\(\s*formerly(?:\s+known\s+as)?\s+class\s+({_CODE})\s*\)", re.I
+)
+
+
+def former_classes(text: str) -> dict[str, str]:
+    """Renamed classes the text states: old short name -> new ("Class T (formerly Class V)")."""
+    return {normalize_class(m.group(2)): normalize_class(m.group(1)) for m in _FORMER_CLASS.finditer(text)}
+
+
 def find_classes(text: str) -> list[str]:
-    """Share classes named in a piece of text, short form, in order."""
+    """Share classes named in a piece of text, short form, in order (a former name left out)."""
+    if "ormerly" in text:
+        text = _FORMERLY.sub(lambda m: " " * len(m.group(0)), text)
     found: list[tuple[int, str]] = []
     for m in CLASS_AFTER.finditer(text):
         code = m.group(1)

@@ -33,6 +33,8 @@ def _continues(cell: list[str], line: str, first: bool) -> bool:
     text = " ".join(cell)
     if len(text) + len(line) > _MAX_CELL or _complete(text) or STOP.match(line):
         return False
+    if text.count("(") > text.count(")") and not is_sentence(line):
+        return True  # "Fee (as a Percentage of Average" / "Daily Net Assets of Class C)"
     if _CONNECTOR_END.search(text) or line[:1].islower() or line[:1] == "(":
         return not is_sentence(line) or line[:1].islower()
     if line[:1].isdigit() and V.find_dates(f"{text} {line}") and not V.find_dates(text):

@@ -1,0 +1,206 @@
+"""Table and prose structures real schedules use, each on an invented document: the extractor
+reads the structure, not a filing it has seen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from distplan.documents.extract import extract_text
+from distplan.model import Instrument
+
+
+def rows_of(inst: Instrument) -> list[tuple[str | None, str, str | None, Decimal | None]]:
+    assert inst.schedule is not None
+    return [(r.registrant, r.fund, r.share_class, r.total_rate) for r in inst.schedule.rows]
+
+
+def test_fund_cell_ending_in_a_dash_with_its_class_and_qualifier_in_the_next_cell() -> None:
+    inst = extract_text(
+        """SCHEDULE A
+Funds with Class B Shares
+|KAPPA SERIES TRUST
+|MAXIMUM
+AGGREGATE
+FEE
+|
+Kappa Growth Fund –
+|
+Class B (reim)
+|1.00
+|%
+|
+Kappa Income Fund –
+|
+Class B (comp)
+|0.75
+|%
+"""
+    )
+    assert rows_of(inst) == [
+        ("KAPPA SERIES TRUST", "Kappa Growth Fund", "B", Decimal("1.00")),
+        ("KAPPA SERIES TRUST", "Kappa Income Fund", "B", Decimal("0.75")),
+    ]
+    assert not any(r.flags for r in inst.schedule.rows)  # type: ignore[union-attr]
+
+
+def test_header_cell_continued_inside_its_open_parenthesis() -> None:
+    inst = extract_text(
+        """LAMBDA INCOME FUNDS
+INVESTOR CLASS
+SCHEDULE A
+|
+Series
+|
+Fee (as a Percentage of Average
+Net Assets of Investor Class)
+|
+Lambda Short Bond Fund
+|
+0.25%
+"""
+    )
+    assert [(f, c, r) for _, f, c, r in rows_of(inst)] == [
+        ("Lambda Short Bond Fund", "Investor", Decimal("0.25"))
+    ]
+
+
+def test_each_group_of_funds_takes_the_rate_line_after_it() -> None:
+    inst = extract_text(
+        """MU VARIABLE TRUST
+SCHEDULE A
+Mu VP Bond Fund
+Mu VP Equity Fund
+Up
+to
+0.25% of the average daily net assets
+Mu VP High Yield Fund
+Up
+to
+1.00% of the average daily net assets
+"""
+    )
+    got = {f: r for _, f, _, r in rows_of(inst)}
+    assert got == {
+        "Mu VP Bond Fund": Decimal("0.25"),
+        "Mu VP Equity Fund": Decimal("0.25"),
+        "Mu VP High Yield Fund": Decimal("1.00"),
+    }
+
+
+def test_series_named_without_fund_word_right_after_the_prose_heads_its_classes() -> None:
+    inst = extract_text(
+        """AMENDED SCHEDULE A
+12B-1 PLAN OF DISTRIBUTION
+The following series and classes of shares are offered effective as of May 1, 2019:
+|
+Nu Arbitrage Strategy
+|
+Class I2
+|
+Nu Balanced Portfolio
+|
+Class A
+|
+Class C
+|
+Nu Core Bond
+|
+Class I2
+"""
+    )
+    assert [(f, c) for _, f, c, _ in rows_of(inst)] == [
+        ("Nu Arbitrage Strategy", "I2"),
+        ("Nu Balanced Portfolio", "A"),
+        ("Nu Balanced Portfolio", "C"),
+        ("Nu Core Bond", "I2"),
+    ]
+
+
+def test_last_word_of_a_fund_name_in_a_cell_of_its_own() -> None:
+    inst = extract_text(
+        """SCHEDULE A
+|Fund
+|Maximum Combined Service and Distribution Fees
+|
+Xi Global Bond Fund
+|
+0.25%
+|
+Xi Multi-Manager Emerging Markets Equity
+|
+|
+Fund
+|
+0.25%
+"""
+    )
+    assert [(f, r) for _, f, _, r in rows_of(inst)] == [
+        ("Xi Global Bond Fund", Decimal("0.25")),
+        ("Xi Multi-Manager Emerging Markets Equity Fund", Decimal("0.25")),
+    ]
+
+
+def test_one_word_class_in_a_classes_column_and_a_row_cut_before_its_class() -> None:
+    inst = extract_text(
+        """|
+Fund
+|
+Classes
+|
+Omicron Growth Fund
+|
+A, C
+|
+Omicron Money Market Fund
+|
+Service
+|
+Omicron Value Fund
+"""
+    )
+    assert [(f, c) for _, f, c, _ in rows_of(inst)] == [
+        ("Omicron Growth Fund", "A"),
+        ("Omicron Growth Fund", "C"),
+        ("Omicron Money Market Fund", "Service"),
+    ]
+    assert any("cut off" in d.message for d in inst.diagnostics)
+
+
+def test_a_quoted_schedule_ends_at_its_closing_quote() -> None:
+    inst = extract_text(
+        """AMENDMENT NO. 1
+NOW THEREFORE, Schedule A to the Plan is hereby deleted in its entirety and replaced with the following:
+“SCHEDULE A
+|Share Class
+|Maximum Aggregate Fee
+|
+Class A
+|0.25
+|%
+PI EQUITY FUNDS
+Pi Main Street Fund
+Pi Small Cap Fund”
+2021.03.01-PI-Service Plan Amendment 1 final
+0301 (2) abc
+"""
+    )
+    assert [(f, c, r) for _, f, c, r in rows_of(inst)] == [
+        ("Pi Main Street Fund", "A", Decimal("0.25")),
+        ("Pi Small Cap Fund", "A", Decimal("0.25")),
+    ]
+
+
+def test_a_class_named_also_by_its_former_name_is_one_class() -> None:
+    inst = extract_text(
+        """SCHEDULE I
+Rho Value Fund
+Rho Growth Fund
+With respect to each Fund above, the fee with respect to Class T (formerly Class V) Shares shall be an aggregate annual rate of not more than 0.25% of the Fund's average daily net assets attributable to Class V Shares.
+"""
+    )
+    assert [(f, c, r) for _, f, c, r in rows_of(inst)] == [
+        ("Rho Value Fund", "T", Decimal("0.25")),
+        ("Rho Growth Fund", "T", Decimal("0.25")),
+    ]
+    row = inst.schedule.rows[0]  # type: ignore[union-attr]
+    assert "class inferred from prose" in row.flags and row.confidence < 0.9
