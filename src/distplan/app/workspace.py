@@ -343,9 +343,16 @@ class Workspace:
             return drafting.build_draft(base, changes, effective)
 
     def preview(
-        self, instrument_json: Any, *, plan_ref: PlanRef = None, nav: Path | None = None, rulebook: Any = None
+        self,
+        instrument_json: Any,
+        *,
+        plan_ref: PlanRef = None,
+        nav: Path | None = None,
+        extra: Any = None,
+        rulebook: Any = None,
     ) -> Any:
-        """A draft applied to a copy of its plan's history (drafting.Preview); nothing is written."""
+        """A draft applied to a copy of its plan's history (drafting.Preview); nothing is written.
+        `extra`: GovernanceFacts not recorded (the approvals meant to clear its findings)."""
         from distplan import drafting
 
         with self._call():
@@ -354,7 +361,7 @@ class Workspace:
             plan = drafting.plan_of(draft, self.ledger.plans(), chosen)
             entries = self.ledger.entries()
         with self._call():  # the checks and the fee engine run on the copy: a second call
-            return drafting.preview(entries, plan, draft, nav=nav, rulebook=rulebook)
+            return drafting.preview(entries, plan, draft, nav=nav, rulebook=rulebook, extra=extra)
 
     # --- fees and compliance ------------------------------------------------------------
 

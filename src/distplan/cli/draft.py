@@ -110,17 +110,26 @@ def preview(
     nav: Annotated[
         Path | None, typer.Option("--nav", help="Net assets (.csv/.parquet): the fee change over 12 months.")
     ] = None,
+    governance: Annotated[
+        list[Path] | None,
+        typer.Option("--governance", help="Also use these governance facts (not recorded): a what-if."),
+    ] = None,
     plan: PlanOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")] = False,
 ) -> None:
     """What recording a draft would do: diff, coverage, findings, fees (nothing is written)."""
     from distplan.cli.render import read_instrument_json
+    from distplan.compliance.governance import GovernanceFacts
+    from distplan.compliance.loader import load_governance
 
     data = read_instrument_json(draft_file)
     if nav is not None:
-        read_input_bytes(nav, "net assets")[:0]  # named now if unreadable, before the ledger
+        read_input_bytes(nav, "net assets")  # named now if unreadable, before the ledger is read
+    extra = None
+    for path in governance or []:
+        extra = (extra or GovernanceFacts()).merge(load_governance(path))
     with _workspace(ctx) as ws:
-        result = ws.preview(data, plan_ref=plan, nav=nav)
+        result = ws.preview(data, plan_ref=plan, nav=nav, extra=extra)
     if json_:
         echo_json(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return

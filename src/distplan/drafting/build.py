@@ -191,14 +191,13 @@ def _apply(changes: Changes, b: Basis) -> tuple[list[ScheduleRow], list[Operatio
 
 
 def _signatories(latest: Instrument | None, rows: list[ScheduleRow]) -> tuple[str, ...]:
-    """The registrants of the new schedule (spelt as they signed before) and the distributor."""
-    if latest is None or not latest.signatories:
-        return ()
-    signed = {fold_name(s): s for s in latest.signatories}
-    registrants = dict.fromkeys(
-        signed.get(fold_name(r.registrant), r.registrant) for r in rows if r.registrant
-    )
-    others = [s for s in latest.signatories if "distributor" in fold_name(s)]
+    """The registrants of the new schedule (spelt as they signed before) and whoever else
+    signed the last instrument (the distributor); each registrant signs when none did before."""
+    before = latest.signatories if latest is not None else ()
+    signed = {fold_name(s): s for s in before}
+    registrants = [signed.get(fold_name(r.registrant), r.registrant) for r in rows if r.registrant]
+    folded = {fold_name(r.registrant) for r in rows if r.registrant}
+    others = [s for s in before if fold_name(s) not in folded and "distributor" in fold_name(s)]
     return tuple(dict.fromkeys([*registrants, *others]))
 
 

@@ -11,8 +11,8 @@ to record to clear it, and with net assets the fee change (impact.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from distplan.drafting.impact import FeeImpact, fee_impact
 from distplan.drafting.remedies import to_clear
 from distplan.ledger import KIND_INSTRUMENT, Entry, Plan
 from distplan.ledger.plankey import plan_classes, plan_key, plan_title
-from distplan.model import CoveragePeriod, Instrument, instrument_to_json
+from distplan.model import CoveragePeriod, Instrument, fold_name, instrument_to_json
 from distplan.validation import validate_instrument
 
 DRAFT_HASH = "draft (not recorded)"
@@ -97,19 +97,32 @@ def draft_entry(draft: Instrument, plan: Plan, entries: list[Entry]) -> Entry:
     )
 
 
-def _findings(entries: list[Entry], plan: Plan, day: Any, rulebook: Any) -> list[Any]:
+def _findings(
+    entries: list[Entry], plan: Plan, day: date, rulebook: Any, extra: Any, renames: dict[str, str]
+) -> list[Any]:
+    """The findings on `day`. The checks know a fund-class by its name, so a fund the draft
+    renames is named as renamed in every period (else its history would read as a new fund
+    joining the plan on the effective date)."""
     from distplan.compliance.engine import run_checks
     from distplan.compliance.rulebook import load_rulebook
     from distplan.compliance.sources import check_input
 
-    return run_checks(
-        check_input(entries, plan, day), rulebook if rulebook is not None else load_rulebook(None)
-    )
+    inp = check_input(entries, plan, day, extra)
+    rates = tuple(replace(p, fund=renames.get(fold_name(p.fund), p.fund)) for p in inp.rates)
+    return run_checks(replace(inp, rates=rates), rulebook if rulebook is not None else load_rulebook(None))
 
 
 def preview(
-    entries: list[Entry], plan: Plan, draft: Instrument, *, nav: Path | None = None, rulebook: Any = None
+    entries: list[Entry],
+    plan: Plan,
+    draft: Instrument,
+    *,
+    nav: Path | None = None,
+    rulebook: Any = None,
+    extra: Any = None,
 ) -> Preview:
+    """`extra`: governance facts not recorded (a what-if: the approvals and votes meant to clear
+    the findings); they may name the draft's amendment and funds."""
     validate_instrument(draft, "draft")
     effective = draft.effective_date
     if effective is None:
@@ -122,10 +135,19 @@ def preview(
     diff = H.diff(copy, plan, day_before, effective, cache=cache)
     before = H.coverage(entries, plan, cache=H.HistoryCache())
     after = H.coverage(copy, plan, cache=cache)
-    known = {f.id: f for f in _findings(entries, plan, effective, rulebook)}
+    if extra is not None:
+        from distplan.compliance.names import check_names, plan_names
+
+        check_names(extra, plan_names(copy, plan))  # a typo is no what-if
+    renames = {
+        fold_name(op.target): op.new_name
+        for op in draft.operations
+        if op.op == "rename_fund" and op.target and op.new_name
+    }
+    known = {f.id: f for f in _findings(entries, plan, effective, rulebook, extra, renames)}
     triggered = [
         f
-        for f in _findings(copy, plan, effective, rulebook)
+        for f in _findings(copy, plan, effective, rulebook, extra, renames)
         if f.id not in known or known[f.id].message != f.message
     ]
     fees = None

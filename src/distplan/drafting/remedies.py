@@ -51,6 +51,13 @@ def to_clear(finding: Any, draft: Instrument) -> str:
             "lower the rate to the cap in the draft (--set-rates FUND:D,S,A); FINRA Rule 2341 binds the "
             "broker-dealers selling the fund, so no vote clears it"
         )
+    if rule == "schedule-integrity":
+        return "correct the draft (its schedule, dates or signatories) and preview it again"
+    if rule == "12b-1(b)(1)" and finding.severity == "info":
+        return (
+            "record when the class was first offered (plan.classes[].first_offered) so the check can "
+            f"tell whether a shareholder vote is needed ({_GOVERNANCE})"
+        )
     if rule == "12b-1(b)(1)":
         return f"record a shareholder vote (matter: plan) of {_funds(finding)} ({_GOVERNANCE})"
     return f"see the finding's rule {rule} ({_GOVERNANCE})"
