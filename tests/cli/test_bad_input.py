@@ -124,6 +124,16 @@ def _commands(e: Env) -> dict[str, list[str]]:
         ],
         "preview draft_file": [*db, "preview", BAD],
         "preview nav": [*db, "preview", str(e.instrument), "--nav", BAD],
+        "report statement nav": [
+            *db,
+            "report",
+            "statement",
+            *month,
+            "-o",
+            str(e.root / "s.pdf"),
+            "--nav",
+            BAD,
+        ],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 
@@ -253,6 +263,7 @@ def _cases() -> Iterator[object]:
         "draft replace_schedule",
         "preview draft_file",
         "preview nav",
+        "report statement nav",
         "db",
     ]
     for name in names:
@@ -284,7 +295,7 @@ def test_a_bad_input_file_is_one_line_and_exit_2(
 
 
 def _output_commands_names() -> list[str]:
-    return ["render", "sample-data", "fees accrue", "fees payables"]
+    return ["render", "sample-data", "fees accrue", "fees payables", "report statement"]
 
 
 def _output_commands(e: Env, out: Path) -> dict[str, list[str]]:
@@ -316,10 +327,21 @@ def _output_commands(e: Env, out: Path) -> dict[str, list[str]]:
             "--out",
             str(out),
         ],
+        "report statement": [
+            *db,
+            "report",
+            "statement",
+            "--nav",
+            str(e.nav),
+            "--month",
+            "2003-11",
+            "-o",
+            str(out),
+        ],
     }
 
 
-@pytest.mark.parametrize("command", ["render", "sample-data", "fees accrue", "fees payables"])
+@pytest.mark.parametrize("command", _output_commands_names())
 @pytest.mark.parametrize("kind", ["directory", "missing folder"])
 def test_a_bad_output_path_is_one_line_and_exit_2(command: str, kind: str, env: Env, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"

@@ -20,7 +20,18 @@ from distplan.cli.app import app
 from distplan.cli.output import error_line
 from distplan.errors import DEBUG_ENV, describe_failure, exit_status
 
-_MODULES = ("documents", "render", "ledger", "fees", "compliance", "serve", "users", "dealers", "draft")
+_MODULES = (
+    "documents",
+    "render",
+    "ledger",
+    "fees",
+    "compliance",
+    "serve",
+    "users",
+    "dealers",
+    "draft",
+    "report",
+)
 _COMMAND_MODULE = {
     "extract": "documents",
     "render": "render",
@@ -44,6 +55,7 @@ _COMMAND_MODULE = {
     "dealers": "dealers",
     "draft": "draft",
     "preview": "draft",
+    "report": "report",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--db",)
 

@@ -1,0 +1,116 @@
+"""CLI commands: `distplan report statement|board|ledger|sai|dealer`, reports to sign and hand
+out, written atomically to -o OUT in the format --to names.
+
+The figures come from the application layer (distplan.app.Workspace) through the builders in
+distplan.reports; this module parses flags, reads the clock once (`--generated-at`, default
+now) and writes the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from distplan.cli.app import app
+from distplan.cli.ledger import KnownAtOpt, PlanOpt, ledger_url, now
+from distplan.cli.output import err, out
+from distplan.errors import InputError
+
+T = TypeVar("T")
+
+report_app = typer.Typer(
+    help="Reports to sign and hand out: statements, the board's quarterly report, the SAI table.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+NavOpt = Annotated[
+    Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")
+]
+OutOpt = Annotated[Path, typer.Option("-o", "--output", metavar="OUT", help="The file to write.")]
+GeneratedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--generated-at", help="The generated-at stamp printed on the report (ISO timestamp; default now)."
+    ),
+]
+
+
+def _stamp(value: str | None) -> datetime:
+    if value is None or not value.strip():
+        return now().replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--generated-at {value!r}: not an ISO timestamp") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _format(fmt: str, allowed: tuple[str, ...], command: str) -> str:
+    if fmt not in allowed:
+        raise InputError(f"report {command} --to {fmt!r}: expected one of {', '.join(allowed)}")
+    return fmt
+
+
+def _emit(ctx: typer.Context, build: Callable[..., object], fmt: str, output: Path, **kwargs: object) -> None:
+    """Build the report, write it in `fmt` to `output` atomically, say what was written."""
+    from distplan.app import Workspace
+    from distplan.outputs import write_atomic
+    from distplan.reports import Report, write
+    from distplan.reports.common import Scope
+
+    if output.is_dir():
+        raise InputError(f"{output}: is a directory; give a file name to write")
+    with Workspace.open(ledger_url(ctx)) as ws:
+        scope = Scope(ws, kwargs.pop("plan"), kwargs.pop("known_at"))  # type: ignore[arg-type]
+        report = build(scope, **kwargs)
+        assert isinstance(report, Report)
+        data, warnings = write(report, fmt)
+    for w in warnings:
+        err.print(f"warning: {w}", markup=False)
+    write_atomic(output, data)
+    out.print(f"wrote {output} ({fmt}, {len(data):,} bytes): {report.title}, {report.period}", markup=False)
+
+
+def flag(flag: str, parse: Callable[[str, str], T], value: str) -> T:
+    """A value parsed by the app layer, its error naming the flag."""
+    from distplan.app.errors import AppError
+
+    try:
+        return parse(value, flag)
+    except AppError as exc:
+        raise InputError(f"{flag}: {exc}") from None
+
+
+def _known(value: str | None) -> object:
+    from distplan.app.values import parse_known_at
+
+    return None if value is None else flag("--known-at", parse_known_at, value)
+
+
+@report_app.command("statement")
+def statement_cmd(
+    ctx: typer.Context,
+    nav: NavOpt,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    output: OutOpt,
+    to: Annotated[str, typer.Option("--to", help="Output format: pdf, xlsx, csv or html.")] = "pdf",
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    generated_at: GeneratedOpt = None,
+) -> None:
+    """The distributor's statement for a month: per registrant, fund and class, the days,
+    average daily net assets, fees by component and the due date, with totals."""
+    from distplan.app.values import parse_month
+    from distplan.reports.statement import statement
+
+    fmt = _format(to, ("pdf", "xlsx", "csv", "html"), "statement")
+    year, mon = flag("--month", parse_month, month)
+    stamp = _stamp(generated_at)
+    _emit(
+        ctx, statement, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, year=year, month=mon,
+        generated_at=stamp,
+    )  # fmt: skip

@@ -1,0 +1,137 @@
+"""Charts of a report: geometry for the SVG the HTML template draws (HTML and PDF), and PNG
+images from matplotlib for DOCX. Numbers and plain strings only: the template escapes names.
+
+The PNG is deterministic: matplotlib's Agg canvas (no pyplot, no global state), its bundled
+DejaVu font, and no Software/date metadata.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from distplan.reports.document import Chart
+
+SHADES = ("#23557a", "#8fb3d1", "#c9822b", "#5b8a3a", "#8a4f7d", "#b5b5b5")
+LABEL_W = 300
+PLOT_W = 520
+ROW_H = 16
+COL_H = 180
+MAX_BARS = 60  # a larger chart shows its largest bars; the table beside it has every row
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    shade: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Plot:
+    width: int
+    height: int
+    rects: tuple[Rect, ...]
+    labels: tuple[Label, ...]
+    legend: tuple[tuple[float, str, str], ...]  # x, shade, series name (on the top line)
+
+
+def _money(v: Decimal) -> str:
+    return f"{v:,.2f}"
+
+
+def _top(chart: Chart) -> tuple[list[int], Decimal]:
+    totals = [sum((s.values[i] for s in chart.series), Decimal(0)) for i in range(len(chart.categories))]
+    keep = sorted(range(len(totals)), key=lambda i: -totals[i])[:MAX_BARS]
+    order = [i for i in range(len(totals)) if i in set(keep)]
+    return order, max((totals[i] for i in order), default=Decimal(0)) or Decimal(1)
+
+
+def _legend(chart: Chart) -> tuple[tuple[float, str, str], ...]:
+    return tuple((LABEL_W + i * 160.0, SHADES[i % len(SHADES)], s.name) for i, s in enumerate(chart.series))
+
+
+def plot(chart: Chart) -> Plot:
+    """Stacked bars: horizontal (one row per category) or vertical (one column per category)."""
+    order, top = _top(chart)
+    rects: list[Rect] = []
+    labels: list[Label] = []
+    if chart.horizontal:
+        for row, i in enumerate(order):
+            y = 24.0 + row * ROW_H
+            labels.append(Label(LABEL_W - 6, y + 11, chart.categories[i][:48], "end"))
+            x = float(LABEL_W)
+            for k, s in enumerate(chart.series):
+                w = float(PLOT_W * s.values[i] / top)
+                rects.append(
+                    Rect(x, y + 2, w, ROW_H - 4, SHADES[k % len(SHADES)], f"{s.name}: {_money(s.values[i])}")
+                )
+                x += w
+            total = sum((s.values[i] for s in chart.series), Decimal(0))
+            labels.append(Label(x + 4, y + 11, _money(total)))
+        return Plot(
+            LABEL_W + PLOT_W + 110, 30 + len(order) * ROW_H, tuple(rects), tuple(labels), _legend(chart)
+        )
+    step = min(120.0, PLOT_W / max(len(order), 1))
+    base = 24 + COL_H
+    for col, i in enumerate(order):
+        left = LABEL_W + col * step + step * 0.15
+        y = float(base)
+        for k, s in enumerate(chart.series):
+            h = float(COL_H * s.values[i] / top)
+            y -= h
+            rects.append(
+                Rect(left, y, step * 0.7, h, SHADES[k % len(SHADES)], f"{s.name}: {_money(s.values[i])}")
+            )
+        total = sum((s.values[i] for s in chart.series), Decimal(0))
+        labels.append(Label(left + step * 0.35, y - 4, _money(total), "middle"))
+        labels.append(Label(left + step * 0.35, base + 14, chart.categories[i][:20], "middle"))
+    return Plot(LABEL_W + PLOT_W + 40, base + 24, tuple(rects), tuple(labels), _legend(chart))
+
+
+def png_of(chart: Chart, width_in: float = 6.5) -> bytes:
+    """The chart as a PNG (matplotlib Agg, fixed metadata), for DOCX."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    order, _ = _top(chart)
+    cats = [chart.categories[i][:40] for i in order]
+    height = max(2.4, 0.28 * len(cats) + 1.0) if chart.horizontal else 3.0
+    fig = Figure(figsize=(width_in, height), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    base = [0.0] * len(cats)
+    for k, s in enumerate(chart.series):
+        vals = [float(s.values[i]) for i in order]
+        shade = SHADES[k % len(SHADES)]
+        if chart.horizontal:
+            ax.barh(range(len(cats)), vals, left=base, color=shade, label=s.name)
+        else:
+            ax.bar(range(len(cats)), vals, bottom=base, color=shade, label=s.name)
+        base = [b + v for b, v in zip(base, vals, strict=True)]
+    if chart.horizontal:
+        ax.set_yticks(range(len(cats)), cats, fontsize=7)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    else:
+        ax.set_xticks(range(len(cats)), cats, fontsize=8)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.set_title(chart.title, fontsize=10)
+    if len(chart.series) > 1:
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
