@@ -28,6 +28,7 @@ from distplan.cli import app, register
 # Paths written, not read (outputs; the folder `serve` keeps uploads in).
 OUTPUT_PARAMS = {"out_path", "output", "uploads"}
 BAD = "{BAD}"
+PRIME = Path(__file__).resolve().parents[2] / "examples" / "dealers" / "prime-rate.csv"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Env:
     mapping: Path
     expenses: Path
     carry_in: Path
+    positions: Path
+    sales: Path
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,21 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         "    board: {members: 10, for: 10}\n    qualified: {members: 8, for: 8}\n    approvals:\n"
         "      - {what: amendment, amendment: 2, class: Investor, funds: [INVESCO Energy Fund]}\n"
     )
-    return Env(root, url, nav, instrument, governance, mapping, expenses, carry_in)
+    positions = root / "positions.csv"
+    positions.write_text(
+        f"date,dealer,fund,share_class,purchase_month,net_assets\n2003-11-03,D1,{fund},Investor,2003-06,5\n"
+    )
+    sales = root / "sales.csv"
+    sales.write_text(
+        f"date,fund,share_class,gross_sales,front_end_loads_retained,cdsc_collected\n2003-11-03,{fund},Investor,100,0,0\n"
+    )
+    dealers = root / "dealers.yaml"  # recorded last: the entries above keep their numbers
+    dealers.write_text(
+        "dealers:\n  - id: D1\n    name: D One\n    agreements:\n      - {effective: 2003-11-01, funds: all, "
+        'share_classes: all, rate: "0.25", frequency: quarterly, minimum_payment: "0", prepaid_months: 0}\n'
+    )
+    assert run_cli("--db", url, "dealers", "record", str(dealers)).code == 0
+    return Env(root, url, nav, instrument, governance, mapping, expenses, carry_in, positions, sales)
 
 
 def _commands(e: Env) -> dict[str, list[str]]:
@@ -85,6 +102,7 @@ def _commands(e: Env) -> dict[str, list[str]]:
     ]
     true_up = [*db, "fees", "true-up", *month, "--from-known-at", "2", "--to-known-at", "2"]
     window = ["--from", "2003-11-01", "--to", "2004-01-01"]
+    remaining = [*db, "fees", "remaining", "--as-of", "2003-11-20"]
     return {
         "extract file": ["extract", BAD],
         "render extracted": ["render", BAD],
@@ -134,12 +152,39 @@ def _commands(e: Env) -> dict[str, list[str]]:
             "--nav",
             BAD,
         ],
+        "fees retention nav": [
+            *db,
+            "fees",
+            "retention",
+            *month,
+            "--positions",
+            str(e.positions),
+            "--nav",
+            BAD,
+        ],
+        "fees retention positions": [
+            *db,
+            "fees",
+            "retention",
+            *month,
+            "--nav",
+            str(e.nav),
+            "--positions",
+            BAD,
+        ],
+        "fees remaining sales": [*remaining, "--nav", str(e.nav), "--prime", str(PRIME), "--sales", BAD],
+        "fees remaining nav": [*remaining, "--sales", str(e.sales), "--prime", str(PRIME), "--nav", BAD],
+        "fees remaining prime": [*remaining, "--sales", str(e.sales), "--nav", str(e.nav), "--prime", BAD],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 
 
 # The suffixes a command dispatches on: each is tried.
 _SUFFIXES = {
+    "fees trails positions": (".csv", ".parquet"),
+    "fees retention positions": (".csv", ".parquet"),
+    "fees remaining sales": (".csv", ".parquet"),
+    "fees remaining prime": (".csv", ".parquet"),
     "extract file": (".txt", ".htm"),
     "render extracted": (".json",),
     "record files": (".txt", ".json", ".yaml"),
@@ -189,6 +234,9 @@ def test_the_command_lines_work_with_good_files(env: Env) -> None:
         "fees payables expenses": env.expenses,
         "fees payables carry_in": env.carry_in,
         "fees payables nav": env.nav,
+        "fees retention positions": env.positions,
+        "fees remaining sales": env.sales,
+        "fees remaining prime": PRIME,
     }
     for name, path in good.items():
         argv = [str(path) if a == BAD else a for a in _commands(env)[name]]
@@ -264,6 +312,12 @@ def _cases() -> Iterator[object]:
         "preview draft_file",
         "preview nav",
         "report statement nav",
+        "fees trails positions",
+        "fees retention nav",
+        "fees retention positions",
+        "fees remaining sales",
+        "fees remaining nav",
+        "fees remaining prime",
         "db",
     ]
     for name in names:

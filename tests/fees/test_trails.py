@@ -5,7 +5,6 @@ carried three periods then paid, a leap year (2004), a fund removed from the pla
 
 from __future__ import annotations
 
-import random
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,88 +12,18 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute
 import pytest
+from trails_cases import AGREEMENTS, COVERAGE, END, TRANSFER, ref_dealers
+from trails_cases import coverage as _coverage
+from trails_cases import positions as _positions
 from trails_reference import reference
 
 from distplan.fees import Engine
-from distplan.fees.agreements import read_agreements, to_payload
+from distplan.fees.agreements import read_agreements
 from distplan.fees.positions import SCHEMA
 from distplan.fees.trails import trails
 from distplan.fees.trailterms import parse_period
-from distplan.model import CoveragePeriod, fold_class, fold_name
+from distplan.model import fold_class, fold_name
 from distplan.periods import Period, nyse_sessions
-
-AGREEMENTS = """\
-dealers:
-  - id: D1
-    name: Alpha Securities LLC
-    agreements:
-      - {effective: 2003-10-01, funds: all, share_classes: all, rate: "0.25", frequency: quarterly,
-         minimum_payment: "0", prepaid_months: 12}
-      - {effective: 2004-01-16, funds: [Alpha Fund], share_classes: all, rate: "0.2", frequency: quarterly,
-         minimum_payment: "0", prepaid_months: 12}
-  - id: D2
-    name: Small Brokers Inc
-    agreements:
-      - {effective: 2003-10-01, funds: all, share_classes: all, rate: "0.25", frequency: quarterly,
-         minimum_payment: "200.00", prepaid_months: 0}
-  - id: D3
-    name: Monthly Dealer
-    agreements:
-      - {effective: 2003-12-01, funds: all, share_classes: [Investor], rate: "0.1234", frequency: monthly,
-         minimum_payment: "50.00", prepaid_months: 0}
-"""
-END = date(2004, 10, 1)
-COVERAGE = [
-    ("Alpha Fund", "Investor", date(2003, 9, 1), None),
-    ("Beta Fund", "Investor Class", date(2003, 9, 1), date(2004, 2, 17)),  # removed mid-month
-]
-
-
-def _coverage() -> list[CoveragePeriod]:
-    return [
-        CoveragePeriod("Plan", None, f, c, s, e, None, Decimal("0.25"), None, "amendment")
-        for f, c, s, e in COVERAGE
-    ]
-
-
-def _positions(seed: int) -> list[dict[str, Any]]:
-    rnd = random.Random(seed)
-    rows = []
-    for day in nyse_sessions(Period(date(2003, 9, 20), END)):
-        for fund in ("Alpha Fund", "Beta Fund"):
-            for month in (date(2003, 1, 1), date(2003, 2, 1), date(2003, 9, 1)):
-                # D1 leaves Beta Fund on 2004-02-10 (transferred out mid-quarter)
-                if not (fund == "Beta Fund" and day >= date(2004, 2, 10)):
-                    cents = rnd.randrange(1_000_000_00, 9_000_000_00)
-                    rows.append(_row(day, "D1", fund, "Investor", month, cents))
-        rows.append(
-            _row(day, "D2", "Alpha Fund", "Investor", date(2003, 6, 1), rnd.randrange(99_000_00, 101_000_00))
-        )
-        rows.append(
-            _row(day, "D3", "Alpha Fund", "Investor", date(2003, 6, 1), rnd.randrange(400_000_00, 500_000_00))
-        )
-    return rows
-
-
-def _row(day: date, dealer: str, fund: str, cls: str, month: date, cents: int) -> dict[str, Any]:
-    return {
-        "date": day,
-        "dealer": dealer,
-        "fund": fund,
-        "share_class": cls,
-        "purchase_month": month,
-        "cents": cents,
-    }
-
-
-def _ref_dealers() -> list[dict[str, Any]]:
-    out = to_payload(read_agreements(AGREEMENTS, "a.yaml"), "a.yaml")["dealers"]
-    for d in out:
-        for a in d["agreements"]:
-            a["effective"] = date.fromisoformat(a["effective"])
-            a["rate"] = Decimal(a["rate"])
-            a["minimum_payment"] = Decimal(a["minimum_payment"])
-    return out
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -109,7 +38,7 @@ def test_every_period_agrees_with_the_reference_to_the_cent(duck: Engine, seed: 
     labels = ["2003-Q4", "2004-Q1", "2004-Q2", "2004-Q3"] + [f"2004-{m:02d}" for m in range(1, 10)]
     for label in labels:
         frequency, period = parse_period(label)
-        want = reference(ref_rows, _ref_dealers(), cov, sessions, frequency, period.end)
+        want = reference(ref_rows, ref_dealers(), cov, sessions, frequency, period.end)
         got = trails(duck, table, dealers, _coverage(), frequency, period)
         mine = {k: v for k, v in want.items() if k[0] == label}
         assert len(got.rows) == len(mine), label
@@ -118,7 +47,7 @@ def test_every_period_agrees_with_the_reference_to_the_cent(duck: Engine, seed: 
             assert {k: r[k] for k in w} == w, (label, r)
             assert r["carried_in"] + r["accrued"] == r["forfeited"] + r["paid"] + r["carried_out"]
             checked += 1
-    assert checked >= 15
+    assert checked >= 20
 
 
 def test_the_cases_the_issue_names_happen(duck: Engine) -> None:
@@ -147,6 +76,14 @@ def test_the_cases_the_issue_names_happen(duck: Engine) -> None:
     assert small[3]["carried_out"] == 0
     # Beta Fund is out of the plan from 2004-02-17: D1 has no Q2 Beta row at all
     assert ("D1", "Beta Fund") not in run("2004-Q2")
+    # D4's account moved to D5 on 2004-02-13: D4 forfeits its Q1 accrual, D5 is paid its days
+    lost, won = q1[("D4", "Alpha Fund")], q1[("D5", "Alpha Fund")]
+    assert lost["forfeited"] == lost["accrued"] > 0 and lost["paid"] == 0
+    assert won["paid"] == won["accrued"] > 0 and won["forfeited"] == 0
+    assert (
+        lost["days"] == (TRANSFER - date(2004, 1, 1)).days
+        and won["days"] == (date(2004, 4, 1) - TRANSFER).days
+    )
 
 
 @pytest.mark.spark

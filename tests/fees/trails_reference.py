@@ -46,6 +46,79 @@ def _in_force(agreements: list[dict[str, Any]], key: tuple[str, str], day: date)
     return best
 
 
+def _held(
+    positions: list[dict[str, Any]],
+) -> dict[tuple[date, str, tuple[str, str]], list[tuple[date, Decimal]]]:
+    held: dict[tuple[date, str, tuple[str, str]], list[tuple[date, Decimal]]] = {}
+    for p in positions:
+        k = (p["date"], p["dealer"], _key(p["fund"], p["share_class"]))
+        held.setdefault(k, []).append((p["purchase_month"], Decimal(p["net_assets"])))
+    return held
+
+
+def _day(
+    held: dict[tuple[date, str, tuple[str, str]], list[tuple[date, Decimal]]],
+    dealer: dict[str, Any],
+    dk: str,
+    key: tuple[str, str],
+    coverage: list[tuple[str, str, date, date]],
+    sessions: list[date],
+    day: date,
+) -> tuple[Decimal, Decimal]:
+    """(eligible assets, the day's trail rounded half-even to the cent) of one dealer and
+    fund-class on one calendar day."""
+    a = _in_force(dealer["agreements"], key, day)
+    if a is None or not any(_key(f, c) == key and s <= day < e for f, c, s, e in coverage):
+        return Decimal(0), Decimal(0)
+    session = sessions[bisect.bisect_right(sessions, day) - 1]
+    eligible = Decimal(0)
+    for month, amount in held.get((session, dk, key), []):
+        n = month.month - 1 + a["prepaid_months"]
+        if date(month.year + n // 12, n % 12 + 1, 1) <= day:
+            eligible += amount
+    diy = 366 if calendar.isleap(day.year) else 365
+    return eligible, (eligible * a["rate"] / 100 / diy).quantize(CENT, ROUND_HALF_EVEN)
+
+
+def _accrue(
+    held: dict[tuple[date, str, tuple[str, str]], list[tuple[date, Decimal]]],
+    dealer: dict[str, Any],
+    key: tuple[str, str],
+    coverage: list[tuple[str, str, date, date]],
+    sessions: list[date],
+    span: tuple[date, date],
+) -> tuple[Decimal, Decimal, int]:
+    """(trail accrued, sum of eligible assets, days with eligible assets) over [start, end)."""
+    accrued, esum, days = Decimal(0), Decimal(0), 0
+    day, end = span
+    while day < end:
+        eligible, cents = _day(held, dealer, dealer["id"], key, coverage, sessions, day)
+        if eligible:
+            accrued += cents
+            esum += eligible
+            days += 1
+        day += timedelta(days=1)
+    return accrued, esum, days
+
+
+def daily_trails(
+    positions: list[dict[str, Any]],
+    dealers: list[dict[str, Any]],
+    coverage: list[tuple[str, str, date, date]],
+    sessions: list[date],
+    span: tuple[date, date],
+) -> dict[tuple[str, str, str], Decimal]:
+    """Trails accrued in span = [start, end) per (dealer, folded fund, folded class), any frequency."""
+    held = _held(positions)
+    keys = sorted({(p["dealer"], _key(p["fund"], p["share_class"])) for p in positions})
+    by_id = {d["id"]: d for d in dealers}
+    return {
+        (dk, *key): _accrue(held, by_id[dk], key, coverage, sessions, span)[0]
+        for dk, key in keys
+        if dk in by_id
+    }
+
+
 def reference(
     positions: list[dict[str, Any]],
     dealers: list[dict[str, Any]],
@@ -59,10 +132,7 @@ def reference(
     dealers = [d for d in dealers if d["agreements"][0]["frequency"] == frequency]
     first = min(a["effective"] for d in dealers for a in d["agreements"])
     periods = _periods(frequency, first, period_end)
-    held: dict[tuple[date, str, tuple[str, str]], list[tuple[date, Decimal]]] = {}
-    for p in positions:
-        k = (p["date"], p["dealer"], _key(p["fund"], p["share_class"]))
-        held.setdefault(k, []).append((p["purchase_month"], Decimal(p["net_assets"])))
+    held = _held(positions)
     keys = sorted({(p["dealer"], _key(p["fund"], p["share_class"])) for p in positions})
     out = {}
     carry: dict[tuple[str, tuple[str, str]], Decimal] = {}
@@ -76,24 +146,7 @@ def reference(
             for dk, key in keys:
                 if dk != dealer["id"]:
                     continue
-                accrued, esum, days = Decimal(0), Decimal(0), 0
-                day = start
-                while day < end:
-                    a = _in_force(dealer["agreements"], key, day)
-                    cov = any(_key(f, c) == key and s <= day < e for f, c, s, e in coverage)
-                    if a is not None and cov:
-                        session = sessions[bisect.bisect_right(sessions, day) - 1]
-                        eligible = Decimal(0)
-                        for month, amount in held.get((session, dk, key), []):
-                            n = month.month - 1 + a["prepaid_months"]
-                            if date(month.year + n // 12, n % 12 + 1, 1) <= day:
-                                eligible += amount
-                        if eligible:
-                            diy = 366 if calendar.isleap(day.year) else 365
-                            accrued += (eligible * a["rate"] / 100 / diy).quantize(CENT, ROUND_HALF_EVEN)
-                            esum += eligible
-                            days += 1
-                    day += timedelta(days=1)
+                accrued, esum, days = _accrue(held, dealer, key, coverage, sessions, (start, end))
                 of_record = any(v > 0 for _, v in held.get((last_session, dk, key), []))
                 ci = carry.get((dk, key), Decimal(0))
                 if accrued or ci or days:

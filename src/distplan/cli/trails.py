@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pyarrow as pa
 import typer
@@ -20,16 +20,37 @@ from distplan.cli.ledger import KnownAtOpt, PlanOpt, open_ledger, parse_known_at
 from distplan.cli.output import echo_json, out
 from distplan.model import Diagnostic
 
+if TYPE_CHECKING:
+    from distplan.fees.agreements import Dealer
+
+PositionsOpt = Annotated[
+    Path,
+    typer.Option(
+        "--positions", help="CSV or Parquet: date, dealer, fund, share_class, purchase_month, net_assets."
+    ),
+]
+
+
+def recorded_dealers(ctx: typer.Context, known_at: str | None, required: bool = True) -> list[Dealer]:
+    """The dealer agreements as the ledger knew them at `known_at`; InputError if none (and
+    `required`)."""
+    from distplan.errors import InputError
+    from distplan.fees.agreements import dealers_from_entries
+    from distplan.ledger import KIND_DEALERS, KIND_VOID
+
+    with open_ledger(ctx) as ledger:
+        dealers = dealers_from_entries(
+            ledger.entries(known_at=parse_known_at(known_at), kinds=[KIND_DEALERS, KIND_VOID])
+        )
+    if required and not dealers:
+        raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")
+    return dealers
+
 
 @fees_app.command("trails")
 def trails_cmd(
     ctx: typer.Context,
-    positions: Annotated[
-        Path,
-        typer.Option(
-            "--positions", help="CSV or Parquet: date, dealer, fund, share_class, purchase_month, net_assets."
-        ),
-    ],
+    positions: PositionsOpt,
     period: Annotated[str, typer.Option("--period", help="A quarter (2004-Q1) or a month (2004-01).")],
     known_at: KnownAtOpt = None,
     plan: PlanOpt = None,
@@ -44,24 +65,15 @@ def trails_cmd(
     """Dealer trails for one payment period: accrued, carried in, paid, carried out and
     forfeited per dealer and fund-class, with totals per dealer. Carries are computed from the
     agreements' first period, so one period gives the figures of running every period in turn."""
-    from distplan.fees.agreements import dealers_from_entries
     from distplan.fees.positions import read_positions
     from distplan.fees.sample import write_table
     from distplan.fees.trails import COLUMNS, trails
     from distplan.fees.trailterms import parse_period
-    from distplan.ledger import KIND_DEALERS, KIND_VOID
 
     frequency, chosen = parse_period(period)
     table_in = read_positions(positions)  # the user's file first: its problems are named before the ledger's
     cov, meta = _coverage(ctx, plan, known_at)
-    with open_ledger(ctx) as ledger:
-        dealers = dealers_from_entries(
-            ledger.entries(known_at=parse_known_at(known_at), kinds=[KIND_DEALERS, KIND_VOID])
-        )
-    if not dealers:
-        from distplan.errors import InputError
-
-        raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")
+    dealers = recorded_dealers(ctx, known_at)
     with _running(engine, spark_master, json_) as (eng, _progress):
         result = trails(eng, table_in, dealers, cov, frequency, chosen, due_days=due_days)
     _warn([Diagnostic("warning", w) for w in result.warnings])
@@ -74,8 +86,8 @@ def trails_cmd(
                     **meta,
                     "period": chosen.label,
                     "frequency": frequency,
-                    "trails": [_json(r) for r in result.rows],
-                    "totals": [_json(t) for t in result.totals],
+                    "trails": [json_row(r) for r in result.rows],
+                    "totals": [json_row(t) for t in result.totals],
                     "warnings": result.warnings,
                 },
                 indent=2,
@@ -94,5 +106,8 @@ def trails_cmd(
     out.print(sums)
 
 
-def _json(row: dict[str, Any]) -> dict[str, Any]:
+def json_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) for k, v in row.items()}
+
+
+from distplan.cli import retention as _retention  # noqa: E402,F401  (registers retention, remaining)

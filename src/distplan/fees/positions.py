@@ -50,11 +50,12 @@ def parse_month(text: str) -> date:
     return parse_day(value).replace(day=1)
 
 
-def _cents(amount: Decimal) -> int:
+def cents_of(amount: Decimal, what: str = "positions") -> int:
+    """Whole cents of a non-negative amount below $10 trillion; ValueError saying why not."""
     if amount < 0:
         raise ValueError("is negative")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("has sub-cent digits (positions are in dollars and cents)")
+        raise ValueError(f"has sub-cent digits ({what} are in dollars and cents)")
     cents = int(amount * 100)
     if cents >= MAX_CENTS:
         raise ValueError("is above $10 trillion")
@@ -68,10 +69,11 @@ def read_positions(path: Path) -> pa.Table:
     return _csv(path)
 
 
-def _columns(path: Path, header: list[str]) -> dict[str, int]:
+def column_index(path: Path, header: list[str], fields: tuple[str, ...] = FIELDS) -> dict[str, int]:
+    """{field: its column} by name, case and `_`/space folded; InputError naming a missing one."""
     folded = [" ".join(h.replace("_", " ").casefold().split()) for h in header]
     at = {}
-    for f in FIELDS:
+    for f in fields:
         name = f.replace("_", " ")
         if name not in folded:
             raise InputError(f"{path}: missing column {f} (the file has {', '.join(map(repr, header))})")
@@ -84,7 +86,7 @@ def _csv(path: Path) -> pa.Table:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t|", key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    at = _columns(path, [h.strip() for h in next(reader, [])])
+    at = column_index(path, [h.strip() for h in next(reader, [])])
     cols: dict[str, list[object]] = {f: [] for f in SCHEMA.names}
     seen: dict[tuple[object, ...], int] = {}
     days: dict[str, date] = {}
@@ -105,7 +107,7 @@ def _csv(path: Path) -> pa.Table:
         except ValueError as exc:
             raise InputError(f"{path}:{line}: purchase_month {cells['purchase_month']!r} {exc}") from None
         try:
-            cents = _cents(parse_money(cells["net_assets"], delimiter == ";"))
+            cents = cents_of(parse_money(cells["net_assets"], delimiter == ";"))
         except ValueError as exc:
             raise InputError(f"{path}:{line}: net_assets {cells['net_assets']!r} {exc}") from None
         key = (day, cells["dealer"], cells["fund"], cells["share_class"], month)
@@ -120,14 +122,19 @@ def _csv(path: Path) -> pa.Table:
     return pa.table(cols, schema=SCHEMA)
 
 
-def _parquet(path: Path) -> pa.Table:
+def read_parquet_table(path: Path) -> pa.Table:
+    """The whole Parquet file as Arrow; InputError naming it when it cannot be read."""
     try:
-        raw = pq.read_table(path)
+        return pq.read_table(path)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
-    at = _columns(path, raw.column_names)
+
+
+def _parquet(path: Path) -> pa.Table:
+    raw = read_parquet_table(path)
+    at = column_index(path, raw.column_names)
     cols: dict[str, list[object]] = {f: [] for f in SCHEMA.names}
     seen: dict[tuple[object, ...], int] = {}
     names = raw.column_names
@@ -143,7 +150,7 @@ def _parquet(path: Path) -> pa.Table:
             amount = cells["net_assets"]
             if isinstance(amount, float) or amount is None:
                 raise ValueError("net_assets must be a decimal or integer-cents column, not floating point")
-            cents = _cents(Decimal(amount))
+            cents = cents_of(Decimal(amount))
         except (ValueError, AttributeError) as exc:
             raise InputError(f"{path}: row {n}: {exc}") from None
         key = (

@@ -20,11 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from distplan.errors import InputError
 from distplan.fees.agreements import Dealer
@@ -71,9 +70,12 @@ def _dollars(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
+Positions: TypeAlias = pa.Table | ibis.Table  # columns of positions.SCHEMA; an engine table scans a file
+
+
 def trails(
     engine: Engine,
-    positions: pa.Table,
+    positions: Positions,
     dealers: list[Dealer],
     coverage: list[CoveragePeriod],
     frequency: str,
@@ -88,39 +90,70 @@ def trails(
     if first >= period.end:
         raise InputError(f"--period {period.label}: before the first agreement ({first})")
     periods = periods_between(frequency, period_of(frequency, first).start, period.end)
-    start, end = periods[0].start, periods[-1].end
-    cal = Calendar.build(start, end)
     warnings: list[str] = []
-    pos, names = _keyed(positions, coverage, {d.id for d in paid_so}, warnings)
-    pairs = {(d, FundClassKey(f, c)) for d, f, c in names}
-    terms = terms_table(paid_so, pairs, coverage, cal, start, end)
-    daily, dor = _expressions(pos, days_table(cal, periods), terms, last_sessions(cal, periods))
+    daily, dor = _accrual(engine, positions, paid_so, coverage, periods, warnings)
     agg = engine.to_arrow(daily).to_pylist()
     of_record = {(r["dealer"], r["fk"], r["ck"], r["period_id"]) for r in engine.to_arrow(dor).to_pylist()}
     rows, totals = _settle(agg, of_record, paid_so, coverage, periods, due_days)
     return TrailResult(rows, totals, warnings)
 
 
-def _keyed(
-    positions: pa.Table, coverage: list[CoveragePeriod], dealer_ids: set[str], warnings: list[str]
-) -> tuple[pa.Table, set[tuple[str, str, str]]]:
-    """Positions with folded keys (fk, ck) and the purchase month index; rows of unknown
+def accrued_between(
+    engine: Engine,
+    positions: Positions,
+    dealers: list[Dealer],
+    coverage: list[CoveragePeriod],
+    start: date,
+    end: date,
+) -> tuple[dict[tuple[str, str, str], int], list[str]]:
+    """Trail cents accrued in [start, end) per (dealer, folded fund, folded class), every
+    dealer whatever its payment frequency: what the distributor owes before forfeits, carries
+    and minimums (those are settled per payment period by `trails`)."""
+    warnings: list[str] = []
+    daily, _ = _accrual(engine, positions, dealers, coverage, [PayPeriod("", start, end)], warnings)
+    rows = engine.to_arrow(daily).to_pylist()
+    return {(r["dealer"], r["fk"], r["ck"]): int(r["accrued"]) for r in rows}, warnings
+
+
+def _accrual(
+    engine: Engine,
+    positions: Positions,
+    dealers: list[Dealer],
+    coverage: list[CoveragePeriod],
+    periods: list[PayPeriod],
+    warnings: list[str],
+) -> tuple[Any, Any]:
+    start, end = periods[0].start, periods[-1].end
+    cal = Calendar.build(start, end)
+    pos, names = keyed(engine, positions, coverage, {d.id for d in dealers}, warnings)
+    pairs = {(d, FundClassKey(f, c)) for d, f, c in names}
+    terms = terms_table(dealers, pairs, coverage, cal, start, end)
+    return _expressions(pos, days_table(cal, periods), terms, last_sessions(cal, periods))
+
+
+def keyed(
+    engine: Engine,
+    positions: Positions,
+    coverage: list[CoveragePeriod],
+    dealer_ids: set[str],
+    warnings: list[str],
+) -> tuple[ibis.Table, set[tuple[str, str, str]]]:
+    """Positions with folded keys (fk, ck) and the purchase month index (pm); rows of unknown
     dealers or funds are dropped, each named once with a suggestion. Names are folded once per
-    distinct (dealer, fund, class), then joined back (Arrow's hash join)."""
+    distinct (dealer, fund, class) in Python, then joined back in the engine."""
+    table = ibis.memtable(positions) if isinstance(positions, pa.Table) else positions
     plan_keys = {FundClassKey.of(c.fund, c.share_class) for c in coverage}
     plan_funds = sorted({c.fund for c in coverage})
-    distinct = positions.group_by(["dealer", "fund", "share_class"]).aggregate([])
-    fk, ck, keep = [], [], []
+    distinct = engine.to_arrow(table.select("dealer", "fund", "share_class").distinct())
+    cols: dict[str, list[str]] = {k: [] for k in ("dealer", "fund", "share_class", "fk", "ck")}
     names = set()
     for dealer, fund, cls in zip(
         *(distinct[c].to_pylist() for c in ("dealer", "fund", "share_class")), strict=True
     ):
         key = FundClassKey.of(fund, cls)
-        ok = dealer in dealer_ids and key in plan_keys
-        fk.append(key.fund)
-        ck.append(key.share_class)
-        keep.append(ok)
-        if ok:
+        if dealer in dealer_ids and key in plan_keys:
+            for k, v in zip(cols, (dealer, fund, cls, key.fund, key.share_class), strict=True):
+                cols[k].append(v)
             names.add((dealer, key.fund, key.share_class))
         elif dealer not in dealer_ids:
             hint = suggest(dealer, sorted(dealer_ids))
@@ -133,16 +166,11 @@ def _keyed(
                 f"positions: fund {fund!r} ({cls or 'no class'}): not covered by the plan; its rows earn no trail"
                 + _did(hint)
             )
-    warnings[:] = list(dict.fromkeys(warnings))
-    keys = distinct.append_column("fk", pa.array(fk, pa.string())).append_column(
-        "ck", pa.array(ck, pa.string())
-    )
-    keys = keys.filter(pa.array(keep, pa.bool_()))
-    table = positions.join(keys, ["dealer", "fund", "share_class"], join_type="inner")
-    pm = pc.add(
-        pc.multiply(pc.year(table["purchase_month"]), 12), pc.subtract(pc.month(table["purchase_month"]), 1)
-    )
-    return table.append_column("pm", pc.cast(pm, pa.int64())), names
+    warnings[:] = sorted(dict.fromkeys(warnings))
+    keys = ibis.memtable(pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()}))
+    joined = table.join(keys, ["dealer", "fund", "share_class"])
+    pm = joined.purchase_month.year().cast("int64") * 12 + joined.purchase_month.month().cast("int64") - 1
+    return joined.mutate(pm=pm), names
 
 
 def _did(hint: str | None) -> str:

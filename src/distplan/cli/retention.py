@@ -1,0 +1,165 @@
+"""CLI commands: `distplan fees retention` (what the distributor keeps of a month's fees after
+the dealers' trails) and `distplan fees remaining` (the FINRA Rule 2341(d) remaining amount).
+
+Registered on the `fees` group (cli/trails.py imports this module). The plan's coverage and the
+dealer agreements come from the ledger as known at `--known-at` (default: now).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import typer
+from rich.table import Table
+
+from distplan.cli.app import fees_app
+from distplan.cli.fees import (
+    CarryOpt,
+    EngineOpt,
+    JsonOpt,
+    MasterOpt,
+    NavOpt,
+    RoundingOpt,
+    _coverage,
+    _month,
+    _options,
+    _plain,
+    _running,
+    _warn,
+)
+from distplan.cli.ledger import KnownAtOpt, PlanOpt
+from distplan.cli.output import echo_json, out
+from distplan.cli.trails import PositionsOpt, json_row, recorded_dealers
+from distplan.model import Diagnostic
+
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")]
+
+
+@fees_app.command("retention")
+def retention_cmd(
+    ctx: typer.Context,
+    nav: NavOpt,
+    positions: PositionsOpt,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = "local[*]",
+    rounding: RoundingOpt = "daily-cents-half-even",
+    carry_missing: CarryOpt = False,
+    out_path: OutOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """What the distributor keeps: per fund-class, the month's distribution and service fees
+    (the payables) minus the trails every dealer accrued on it that month. A warning when the
+    trails exceed the fund's fee. Forfeited trails (settled per payment period) are not
+    deducted: `fees trails` reports them."""
+    from distplan.fees.positions import read_positions
+    from distplan.fees.retention import COLUMNS, retention
+    from distplan.fees.sample import write_table
+
+    start, end = _month(month)
+    table_in = read_positions(positions)  # the user's files first: their problems before the ledger's
+    opts = _options(rounding, carry_missing, 10, None, None)
+    cov, meta = _coverage(ctx, plan, known_at)
+    dealers = recorded_dealers(ctx, known_at, required=False)  # none: refused after the NAV is read
+    with _running(engine, spark_master, json_) as (eng, _progress):
+        result = retention(eng, nav, table_in, dealers, cov, start, end, opts)
+    _warn(result.warnings)
+    if out_path is not None:
+        write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
+    if json_:
+        body = {
+            **meta,
+            "month": month,
+            "rounding": rounding,
+            "retention": [json_row(r) for r in result.rows],
+            "total": json_row(result.total),
+            "warnings": [w.message for w in result.warnings],
+        }
+        echo_json(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    shown = [c for c in COLUMNS if c not in ("month", "plan", "registrant")]
+    view = Table(*shown, title=f"retention {month}")
+    for r in result.rows:
+        view.add_row(*(str(_plain(r[c])) for c in shown))
+    t = result.total
+    view.add_row(
+        "(total)", "", *(str(t[c]) for c in shown[2:5]), str(t["trails_accrued"]), "", str(t["retained"])
+    )
+    out.print(view)
+
+
+@fees_app.command("remaining")
+def remaining_cmd(
+    ctx: typer.Context,
+    sales: Annotated[
+        Path,
+        typer.Option(
+            "--sales",
+            help="CSV or Parquet: date, fund, share_class, gross_sales, front_end_loads_retained, cdsc_collected.",
+        ),
+    ],
+    nav: NavOpt,
+    prime: Annotated[
+        Path,
+        typer.Option("--prime", help="Prime rates, date,rate (bundled: examples/dealers/prime-rate.csv)."),
+    ],
+    as_of: Annotated[str, typer.Option("--as-of", help="The last day computed.")],
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = "local[*]",
+    rounding: RoundingOpt = "daily-cents-half-even",
+    carry_missing: CarryOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """The FINRA Rule 2341(d) remaining amount per fund-class with an asset-based sales charge,
+    from the first sale to --as-of: 6.25% (7.25% without a service fee) of new gross sales plus
+    interest at prime + 1%, less asset-based accruals, front-end loads retained and CDSCs. A
+    finding citing the rule when it goes below zero; exit status 1 then."""
+    from distplan.cli.ledger import parse_date
+    from distplan.compliance import load_rulebook
+    from distplan.compliance.checks.remaining import remaining_amount_findings
+    from distplan.fees.prime import read_prime
+    from distplan.fees.remaining import MONEY, POLICY, remaining
+    from distplan.fees.sales import read_sales
+
+    day = parse_date(as_of, "--as-of")
+    sold = read_sales(sales)  # the user's files first: their problems before the ledger's
+    rates = read_prime(prime)
+    opts = _options(rounding, carry_missing, 10, None, None)
+    cov, meta = _coverage(ctx, plan, known_at)
+    with _running(engine, spark_master, json_) as (eng, _progress):
+        result = remaining(eng, nav, sold, rates, cov, day, opts)
+    findings = remaining_amount_findings(result.rows, load_rulebook())
+    _warn([Diagnostic("warning", w) for w in result.warnings])
+    if json_:
+        body = {
+            **meta,
+            "as_of": day.isoformat(),
+            "from": result.start.isoformat(),
+            "policy": POLICY,
+            "remaining": [json_row(r) for r in result.rows],
+            "findings": [f.to_json() for f in findings],
+            "warnings": result.warnings,
+        }
+        echo_json(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        view = Table("fund", "share_class", *MONEY, "first_negative", title=f"remaining amount as of {day}")
+        for r in result.rows:
+            view.add_row(
+                r["fund"],
+                r["share_class"],
+                *(str(r[m]) for m in MONEY),
+                str(_plain(r["first_negative"]) or ""),
+            )
+        out.print(view)
+        out.print(f"from {result.start} ({POLICY})", markup=False)
+        for f in findings:
+            out.print(f"{f.severity}: {f.citation}: {f.subject.name}: {f.message}", markup=False)
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
