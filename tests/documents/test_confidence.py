@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from distplan.documents import confidence
 from distplan.documents.extract import extract_text
-from distplan.documents.rows import merge_rows
+from distplan.documents.merge import merge_rows
 from distplan.model import Diagnostic, ScheduleRow
 
 # Fund cell, then class / rate / "%" sub-rows; one rate typo'd; footnote marks glued to "%"; a

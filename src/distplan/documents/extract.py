@@ -2,7 +2,8 @@
 
 The pipeline, one stage a module, each a plain function of the previous stage's result:
 layout (`layout.py`, `layouts/`: lines of cells) -> cell classification (`cells.py`) ->
-schedule rows (`rows.py`, columns from `headers.py`) -> context inherited by rows that do not
+schedule rows (`rows.py` the table structure, `row_cells.py` a row's cells, `row_state.py`;
+columns from `headers.py`; `merge.py`, `class_rates.py`) -> context inherited by rows that do not
 state it (`context.py`) -> operations (`operations.py`) -> confidence (`confidence.py`); the
 document's own facts (title, kind, dates) come from `meta.py`.
 Nothing here knows a fund family: only what 12b-1 schedules have in common.
@@ -16,12 +17,14 @@ from pathlib import Path
 
 from distplan.documents import confidence, context
 from distplan.documents.cells import tokens
+from distplan.documents.class_rates import apply_class_rates
 from distplan.documents.flow import Flow
 from distplan.documents.layout import Document, parse_bytes, read_document
+from distplan.documents.merge import merge_rows
 from distplan.documents.meta import read_meta
 from distplan.documents.operations import restated_section, schedule_operations
 from distplan.documents.prose import prose_rows
-from distplan.documents.rows import apply_class_rates, merge_rows, parse_schedule
+from distplan.documents.rows import parse_schedule
 from distplan.documents.stacked import unstack
 from distplan.model import Diagnostic, Instrument, Level, Operation, PlanRef, Schedule, Source
 
@@ -46,7 +49,7 @@ def extract_document(doc: Document) -> Instrument:
 
     scope = context.class_scope(meta.plan_classes, parsed.classes_seen, parsed.prose_classes)
     rows = apply_class_rates(
-        merge_rows([r.to_row(scope) for r in parsed.rows if r.fund.strip()], diags), parsed
+        merge_rows([r.to_row(scope) for r in parsed.rows if r.fund.strip()], diags), parsed.class_rates
     )
 
     stated = context.prose_rate(parsed.prose_rates)

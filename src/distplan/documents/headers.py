@@ -152,3 +152,18 @@ def header_fields(text: str) -> tuple[str, ...] | None:
     if _FUND_COL.search(low) and "fund" not in fields and not fields:
         fields.append("fund")
     return tuple(fields)
+
+
+def value_columns(zone: list[str]) -> list[str]:
+    """The value columns, in order, that a run of header cells names (their fields in `zone`): fee
+    columns, a date column, one column per class of a fund x class matrix."""
+    class_cols = [f for f in zone if f.startswith("class:")]
+    specific = [f for f in zone if f in ("distribution", "service", "aggregate", "effective_date", "other")]
+    if class_cols:
+        # A fund x class matrix: one rate per class column (its fee type is the aggregate).
+        specific = class_cols + [f for f in specific if f in ("effective_date", "other")]
+    if "fee" in zone and not any(f in ("distribution", "service", "aggregate") for f in specific):
+        specific = [
+            ("aggregate" if f == "fee" else f) for f in zone if f in ("fee", "effective_date", "other")
+        ]
+    return list(dict.fromkeys(specific))

@@ -1,0 +1,70 @@
+"""What a cell means given its neighbours: the next meaningful cell, a name wrapped into the next
+cell, a one-word class that reads as a header, a quoted schedule's end, a group label."""
+
+from __future__ import annotations
+
+import re
+
+from distplan.documents.cells import Tok
+from distplan.documents.names import CORP_SUFFIX, words
+
+VALUE_KINDS = ("rate", "none", "date")
+WRAP_WORDS = ("Fund", "Portfolio", "Series", "Trust", "ETF")
+NAME_END = re.compile(r"\b(fund|portfolio|etf|trust|shares)\s*$", re.I)
+CLASS_WORD = re.compile(r"^[A-Z][a-z]{2,13}\.?\*?$")  # "Institutional", "Investor" in a class column
+_STRONG = re.compile(r"\b(trust|inc|incorporated|corp|corporation|company|llc|ltd)\b\.?", re.I)
+
+
+def next_index(toks: list[Tok], i: int) -> int | None:
+    for j in range(i + 1, len(toks)):  # by index: a slice would copy the rest (quadratic)
+        t = toks[j]
+        if t.kind != "pct" and t.text:
+            return j
+    return None
+
+
+def next_meaningful(toks: list[Tok], i: int) -> Tok | None:
+    j = next_index(toks, i)
+    return None if j is None else toks[j]
+
+
+def wrapped_before_values(toks: list[Tok], i: int) -> bool:
+    """ "Zeta Emerging Markets Equity" / "Fund" / "0.25%": a name whose last word went into a cell of
+    its own (read as a column header) right before the row's values."""
+    j = next_index(toks, i)
+    if j is None or toks[j].kind != "header" or toks[j].text not in WRAP_WORDS:
+        return False
+    after = next_meaningful(toks, j)
+    return after is not None and after.kind in ("rate", "none") and len(words(toks[i].text)) >= 2
+
+
+def class_word_header(t: Tok, in_class_column: bool) -> bool:
+    """ "Service" under a fund in a Classes column: a class named by one word that also names a fee
+    column. A word naming the fund or trust column ("Portfolio") starts a new table instead."""
+    return (
+        in_class_column
+        and t.kind == "header"
+        and bool(CLASS_WORD.match(t.text))
+        and not {"fund", "registrant", "class", "renamed"} & set(t.fields)
+    )
+
+
+def quote_end(toks: list[Tok]) -> int | None:
+    """The index of the cell that closes a schedule quoted whole ("“SCHEDULE A ... Fund”"), as an
+    amendment replacing a schedule quotes it: what follows (a file name, a footer) is not its."""
+    opened = False
+    for i, t in enumerate(toks):
+        if t.kind == "heading" and t.text.startswith(("“", '"')):
+            opened = True
+        elif opened and t.closes_quote:
+            return i
+    return None
+
+
+def section_label(text: str, document_registrant: str | None) -> bool:
+    """A heading that reads like a registrant only by a generic plural ("... FUNDS") while the
+    document already names a trust or company of another name: a group of funds, not a registrant."""
+    if document_registrant is None or _STRONG.search(text) or not _STRONG.search(document_registrant):
+        return False
+    first = words(text)[:1]
+    return bool(CORP_SUFFIX.search(text)) and first != words(document_registrant)[:1]
