@@ -70,3 +70,25 @@ def test_a_repeated_row_names_both_lines(tmp_path: Path) -> None:
     path.write_text(HEADER + row + row)
     with pytest.raises(InputError, match=r"p\.csv:3: a second row .* \(the first is line 2\)"):
         read_positions(path)
+
+
+def test_the_vectorised_csv_reader_equals_the_row_reader(tmp_path: Path) -> None:
+    from distplan.fees import positions as P
+
+    lines = [
+        f"2004-01-{d:02d},D{d % 3},Fund {d % 4},Investor,2003-0{1 + d % 9},{d * 1234}.{d % 100:02d}"
+        for d in range(2, 29)
+    ]
+    text = HEADER + "\n".join(lines) + "\n"
+    header = HEADER.strip().split(",")
+    fast = P._plain(text, ",", len(header), P.column_index(tmp_path, header))
+    assert fast is not None and fast.num_rows == len(lines)
+    path = tmp_path / "p.csv"
+    path.write_text(
+        text + "2004-01-30,D1,Fund 1,Investor,2003-01,12.5x\n"
+    )  # not plain: the row reader names it
+    with pytest.raises(InputError, match=r"p\.csv:29: net_assets '12\.5x' is not an amount"):
+        read_positions(path)
+    path.write_text(text.replace("2004-01-02,", "1/2/2004,"))  # the row reader takes US dates
+    slow = read_positions(path)
+    assert slow.sort_by("date").equals(fast.sort_by("date"))

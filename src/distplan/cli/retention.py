@@ -32,7 +32,7 @@ from distplan.cli.fees import (
 )
 from distplan.cli.ledger import KnownAtOpt, PlanOpt
 from distplan.cli.output import echo_json, out
-from distplan.cli.trails import PositionsOpt, json_row, recorded_dealers
+from distplan.cli.trails import PositionsOpt, json_row, positions_in, read_csv_positions, recorded_dealers
 from distplan.model import Diagnostic
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")]
@@ -57,17 +57,16 @@ def retention_cmd(
     (the payables) minus the trails every dealer accrued on it that month. A warning when the
     trails exceed the fund's fee. Forfeited trails (settled per payment period) are not
     deducted: `fees trails` reports them."""
-    from distplan.fees.positions import read_positions
     from distplan.fees.retention import COLUMNS, retention
     from distplan.fees.sample import write_table
 
     start, end = _month(month)
-    table_in = read_positions(positions)  # the user's files first: their problems before the ledger's
+    table_in = read_csv_positions(positions)
     opts = _options(rounding, carry_missing, 10, None, None)
     cov, meta = _coverage(ctx, plan, known_at)
     dealers = recorded_dealers(ctx, known_at, required=False)  # none: refused after the NAV is read
     with _running(engine, spark_master, json_) as (eng, _progress):
-        result = retention(eng, nav, table_in, dealers, cov, start, end, opts)
+        result = retention(eng, nav, positions_in(eng, positions, table_in), dealers, cov, start, end, opts)
     _warn(result.warnings)
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)

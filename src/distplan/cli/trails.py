@@ -22,6 +22,8 @@ from distplan.model import Diagnostic
 
 if TYPE_CHECKING:
     from distplan.fees.agreements import Dealer
+    from distplan.fees.engine import Engine
+    from distplan.fees.trails import Positions
 
 PositionsOpt = Annotated[
     Path,
@@ -29,6 +31,20 @@ PositionsOpt = Annotated[
         "--positions", help="CSV or Parquet: date, dealer, fund, share_class, purchase_month, net_assets."
     ),
 ]
+
+
+def read_csv_positions(path: Path) -> pa.Table | None:
+    """A CSV positions file, read now (before the ledger: its problems are named first); a
+    Parquet one is left to the engine to scan (`positions_in`), as large as it may be."""
+    from distplan.fees.positions import read_positions
+
+    return None if path.suffix.lower() in (".parquet", ".pq") else read_positions(path)
+
+
+def positions_in(engine: Engine, path: Path, table: pa.Table | None) -> Positions:
+    from distplan.fees.positionscan import scan_positions
+
+    return table if table is not None else scan_positions(engine, path)
 
 
 def recorded_dealers(ctx: typer.Context, known_at: str | None, required: bool = True) -> list[Dealer]:
@@ -65,17 +81,18 @@ def trails_cmd(
     """Dealer trails for one payment period: accrued, carried in, paid, carried out and
     forfeited per dealer and fund-class, with totals per dealer. Carries are computed from the
     agreements' first period, so one period gives the figures of running every period in turn."""
-    from distplan.fees.positions import read_positions
     from distplan.fees.sample import write_table
     from distplan.fees.trails import COLUMNS, trails
     from distplan.fees.trailterms import parse_period
 
     frequency, chosen = parse_period(period)
-    table_in = read_positions(positions)  # the user's file first: its problems are named before the ledger's
+    table_in = read_csv_positions(positions)
     cov, meta = _coverage(ctx, plan, known_at)
     dealers = recorded_dealers(ctx, known_at)
     with _running(engine, spark_master, json_) as (eng, _progress):
-        result = trails(eng, table_in, dealers, cov, frequency, chosen, due_days=due_days)
+        result = trails(
+            eng, positions_in(eng, positions, table_in), dealers, cov, frequency, chosen, due_days=due_days
+        )
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
