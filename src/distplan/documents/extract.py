@@ -19,6 +19,7 @@ from distplan.documents import confidence, context
 from distplan.documents.cells import tokens
 from distplan.documents.class_rates import apply_class_rates
 from distplan.documents.flow import Flow
+from distplan.documents.header_scope import join_wrapped_headers
 from distplan.documents.layout import Document, parse_bytes, read_document
 from distplan.documents.merge import merge_rows
 from distplan.documents.meta import read_meta
@@ -43,7 +44,7 @@ def extract_document(doc: Document) -> Instrument:
     flow = Flow(doc)
     meta = read_meta(doc, flow)
     registrant = context.default_registrant(flow, meta.title_lines)
-    parsed = parse_schedule(unstack(tokens(doc), doc), registrant)
+    parsed = parse_schedule(unstack(join_wrapped_headers(tokens(doc), doc), doc), registrant)
     diags.extend(parsed.diagnostics)
     diags.extend(meta.diagnostics)  # a guessed kind or effective date, or none found
 

@@ -52,6 +52,9 @@ LIST_NO = re.compile(r"^\(?\d{1,3}[.)]\s+")
 # One trailing footnote marker: "*", "†", "(1)", "[2]" (stripped repeatedly, never by a nested quantifier).
 _MARK = re.compile(r"(?:[*†‡]|\(\d{1,2}\)|\[\d{1,2}\])\s*$")
 QUOTES = "\"“”'‘’"
+# A former name noted after the name: "Core Bond Fund (formerly, Investment Grade Bond Fund)", also
+# glued to it or left unclosed at the end of the cell.
+_FORMER_NAME = re.compile(r"\s*\(\s*(?:formerly|previously)\b[^()]*\)?\s*$", re.I)
 
 
 _DANGLING_DASH = re.compile(r"\s+[-–—]$")
@@ -73,6 +76,9 @@ def clean_name(text: str) -> str:
     text = text.strip().strip(QUOTES).strip()
     text = LIST_NO.sub("", text)
     text = strip_markers(text)
+    if "ormerly" in text or "reviously" in text:
+        bare = _FORMER_NAME.sub("", text)
+        text = bare if bare else text
     text = text.strip().strip(QUOTES).rstrip(":;,").strip()
     text = _DANGLING_DASH.sub("", text)  # "X Fund –" with its class in the next cell
     return _GLUED_NOTE.sub(r"\1", text)  # "Bond Fund1": a footnote number glued to the name

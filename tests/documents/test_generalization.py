@@ -1,0 +1,60 @@
+"""Structures met in real filings of families outside the corpus, on invented documents: each
+test pins one general structure (never a family's wording) and what the extractor reads from it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from distplan.documents.extract import extract_text
+from distplan.documents.names import clean_name
+
+
+def _html(rows: list[list[str]], before: str = "<p>SCHEDULE A</p>", after: str = "") -> str:
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<html><body>\n{before}\n<table>\n{body}\n</table>\n{after}\n</body></html>\n"
+
+
+def _rows(text: str) -> list[tuple[str, str | None, Decimal | None]]:
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    return [(r.fund, r.share_class, r.total_rate) for r in inst.schedule.rows]
+
+
+@pytest.mark.parametrize(
+    ("pieces", "share_class"),
+    [
+        (["assets of the Fund attributable to Premier", "Shares)"], "Premier"),
+        (["assets of the Fund)"], None),  # wrapped, but naming no class
+    ],
+)
+def test_a_header_wrapped_over_rows_names_the_class_of_its_column(
+    pieces: list[str], share_class: str | None
+) -> None:
+    header = [["", "Yearly Fee (as a % of the average daily net"], ["Name of Fund", pieces[0]]]
+    header += [["", piece] for piece in pieces[1:]]
+    text = _html([*header, ["Alder Growth Fund", "0.30%"], ["Birch Income Fund", "0.20%"]])
+    assert _rows(text) == [
+        ("Alder Growth Fund", share_class, Decimal("0.30")),
+        ("Birch Income Fund", share_class, Decimal("0.20")),
+    ]
+
+
+def test_a_former_name_note_is_not_part_of_the_fund_name() -> None:
+    assert clean_name("Cedar Bond Fund (formerly, Cedar Income Fund)") == "Cedar Bond Fund"
+    assert clean_name("Cedar Value Fund(formerly Cedar Equity Fund)") == "Cedar Value Fund"
+    assert clean_name("Cedar Tax Fund (formerly, Cedar Municipal Fund") == "Cedar Tax Fund"  # left open
+    assert clean_name("Cedar Fund (Formerly Known As)") == "Cedar Fund"
+    assert clean_name("Cedar Formerly Fund") == "Cedar Formerly Fund"  # a word of the name, no note
+    text = _html(
+        [
+            ["Portfolio", "Maximum Distribution Fee", "Maximum Shareholder Services Fee"],
+            ["Cedar Bond Fund (formerly, Cedar Income Fund)", "0.35%", "0.25%"],
+            ["Cedar Growth Fund", "0.30%", "0.25%"],
+        ]
+    )
+    assert _rows(text) == [
+        ("Cedar Bond Fund", None, Decimal("0.60")),
+        ("Cedar Growth Fund", None, Decimal("0.55")),
+    ]
