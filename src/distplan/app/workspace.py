@@ -363,6 +363,20 @@ class Workspace:
         with self._call():  # the checks and the fee engine run on the copy: a second call
             return drafting.preview(entries, plan, draft, nav=nav, rulebook=rulebook, extra=extra)
 
+    def redline(
+        self, instrument_json: Any, *, author: str, when: datetime, plan_ref: PlanRef = None
+    ) -> bytes:
+        """A draft as DOCX, its Schedule A as tracked changes against the schedule in force the
+        day before it takes effect (`author` and `when` mark the changes)."""
+        from distplan import drafting
+        from distplan.drafting.redline import redline
+
+        with self._call():
+            draft = instrument_from_json(instrument_json, where="draft")
+            chosen = self._plan(plan_ref) if plan_ref is not None else None
+            plan = drafting.plan_of(draft, self.ledger.plans(), chosen)
+            return redline(self.ledger.entries(), plan, draft, author=author, when=when)
+
     # --- fees and compliance ------------------------------------------------------------
 
     def payables(

@@ -13,7 +13,7 @@ import typer
 from distplan.cli.app import app
 from distplan.cli.output import error_line
 from distplan.errors import InputError
-from distplan.model import Instrument, instrument_from_json
+from distplan.model import instrument_from_json
 from distplan.outputs import write_atomic
 
 
@@ -23,8 +23,27 @@ class RenderFormat(StrEnum):
     pdf = "pdf"
 
 
-def _read_instrument(path: Path) -> Instrument:
-    return instrument_from_json(read_instrument_json(path), where=str(path))
+def _redline(ctx: typer.Context, data: Any, author: str, when: str | None, plan: str | None) -> Any:
+    from datetime import UTC, datetime
+
+    from distplan.app import Workspace
+    from distplan.cli.app import DB_META
+    from distplan.documents.render import Rendered
+    from distplan.ledger import Ledger
+
+    name = " ".join(author.split())
+    if not name or len(name) > 200 or not name.isprintable():
+        raise InputError(f"--author {author!r}: a printable name of at most 200 characters")
+    moment = datetime.now(UTC).replace(microsecond=0)
+    if when is not None:
+        try:
+            moment = datetime.fromisoformat(when.strip())
+        except ValueError:
+            raise InputError(f"--date {when!r}: not an ISO date or time") from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    url = ctx.find_root().meta.get(DB_META)
+    with Workspace(Ledger.open(url if isinstance(url, str) else None, create=False)) as ws:
+        return Rendered(ws.redline(data, author=name, when=moment.astimezone(UTC), plan_ref=plan), ())
 
 
 def read_instrument_json(path: Path) -> Any:
@@ -50,6 +69,7 @@ def read_instrument_json(path: Path) -> Any:
 
 @app.command()
 def render(
+    ctx: typer.Context,
     extracted: Path = typer.Argument(
         ..., metavar="FILE", help="JSON printed by `distplan extract` (an Instrument); - reads stdin."
     ),
@@ -58,19 +78,30 @@ def render(
         None, "-o", "--output", metavar="OUT", help="Output file ('-' or omitted: stdout, text only)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+    redline: bool = typer.Option(
+        False,
+        "--redline",
+        help="DOCX with Schedule A as tracked changes against the schedule in force (--db).",
+    ),
+    author: str = typer.Option("distplan", "--author", help="--redline: who the tracked changes name."),
+    when: str | None = typer.Option(None, "--date", help="--redline: the changes' time (ISO; default now)."),
+    plan: str | None = typer.Option(None, "--plan", help="--redline: plan id or a unique part of its name."),
 ) -> None:
     """Render an extracted plan document as canonical amendment text, DOCX or PDF."""
     import hashlib
 
     from distplan.documents.render import render_document
 
-    inst = _read_instrument(extracted)
+    data = read_instrument_json(extracted)
+    inst = instrument_from_json(data, where=str(extracted))
     to_stdout = output is None or str(output) == "-"
+    if redline and to is not RenderFormat.docx:
+        raise InputError("--redline writes tracked changes into a DOCX: give --to docx")
     if to_stdout and to is not RenderFormat.text:
         raise InputError(f"--to {to.value} writes a binary file: give -o OUT")
     if output is not None and not to_stdout and output.is_dir():
         raise InputError(f"{output}: is a directory; give a file name to write")
-    done = render_document(inst, to.value)
+    done = _redline(ctx, data, author, when, plan) if redline else render_document(inst, to.value)
     for warning in done.warnings:
         error_line(f"warning: {extracted}: {warning}")
     if to_stdout:

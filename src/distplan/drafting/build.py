@@ -19,6 +19,7 @@ from distplan.app.errors import Conflict, Invalid, NotFound
 from distplan.drafting.changes import Addition, Changes, Target
 from distplan.history import Line, PlanState
 from distplan.ledger import KIND_INSTRUMENT, KIND_VOID, Entry, Plan
+from distplan.ledger.plankey import plan_title
 from distplan.model import (
     Diagnostic,
     FundClassKey,
@@ -195,7 +196,8 @@ def _signatories(latest: Instrument | None, rows: list[ScheduleRow]) -> tuple[st
     signed the last instrument (the distributor); each registrant signs when none did before."""
     before = latest.signatories if latest is not None else ()
     signed = {fold_name(s): s for s in before}
-    registrants = [signed.get(fold_name(r.registrant), r.registrant) for r in rows if r.registrant]
+    # A registrant that did not sign before signs in capitals, as the reference's signature block.
+    registrants = [signed.get(fold_name(r.registrant), r.registrant.upper()) for r in rows if r.registrant]
     folded = {fold_name(r.registrant) for r in rows if r.registrant}
     others = [s for s in before if fold_name(s) not in folded and "distributor" in fold_name(s)]
     return tuple(dict.fromkeys([*registrants, *others]))
@@ -215,7 +217,9 @@ def build_draft(b: Basis, changes: Changes, effective: date) -> Instrument:
     rows, ops = _apply(changes, b)
     latest = b.instruments[-1] if b.instruments else None
     number = max((i.amendment_number or 0 for i in b.instruments), default=0) + 1
-    plan = latest.plan if latest is not None else PlanRef(b.plan.title)
+    # The plan as the last instrument names it, its title without a trailing "(Investor Class
+    # Shares)": the classes are stated apart (and the renderer words them from there).
+    plan = replace(latest.plan, title=plan_title(latest)) if latest is not None else PlanRef(b.plan.title)
     title = plan.title or b.plan.title
     draft = Instrument(
         source=Source(path=f"draft of Amendment No. {number}", sha256=""),

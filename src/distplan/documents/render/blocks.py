@@ -37,6 +37,12 @@ class FundGroup:
 
 
 @dataclass(frozen=True)
+class Renames(FundGroup):
+    """A FUND NAME / NEW FUND NAME table: rows are (old name, new name). Writers that lay out
+    real tables treat it as any fund table; the text writer puts each name on its own line."""
+
+
+@dataclass(frozen=True)
 class ListHeader:
     """The 'REGISTERED INVESTMENT COMPANY / FUNDS' rule above fund lists."""
 

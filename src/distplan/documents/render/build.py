@@ -18,6 +18,7 @@ from distplan.documents.render.blocks import (
     Heading,
     ListHeader,
     Para,
+    Renames,
     Signature,
 )
 from distplan.documents.render.clean import clean
@@ -215,6 +216,18 @@ def _operation_blocks(inst: Instrument, op: Operation, number: int | None) -> li
     return []
 
 
+def _rename_blocks(renames: Sequence[Operation]) -> list[Block]:
+    """The renames of an amendment that restates its schedule: a FUND NAME / NEW FUND NAME
+    table ahead of the new schedule (the layout of Invesco's 2020 name-change amendments)."""
+    cells = tuple((op.target or "", op.new_name or "") for op in renames)
+    return [
+        Para(
+            "WHEREAS, the parties desire to amend the Plan to change the following Funds' names:", indent=True
+        ),
+        Renames(None, "FUND NAME", (Column(("NEW FUND NAME",)),), cells),
+    ]
+
+
 def _rates(row: ScheduleRow) -> list[Decimal]:
     return [v for v in (row.distribution_fee, row.service_fee, row.aggregate_fee) if v is not None]
 
@@ -243,10 +256,16 @@ def build_document(inst: Instrument) -> Document:
         if classes:
             title += class_heading(classes, " SHARES")
         blocks.append(Heading(tuple(title)))
+        renames = [op for op in inst.operations if op.op == "rename_fund" and op.target and op.new_name]
+        replaces = any(op.op == "replace_schedule" for op in inst.operations)
         text_ops = [
-            op for op in inst.operations if op.op != "replace_schedule" and _operation_blocks(inst, op, None)
+            op
+            for op in inst.operations
+            if op.op != "replace_schedule"
+            and not (replaces and rows and op in renames)
+            and _operation_blocks(inst, op, None)
         ]
-        replaces = any(op.op == "replace_schedule" for op in inst.operations) or (
+        replaces = replaces or (
             inst.schedule is not None and inst.schedule.replaces_entirely and not text_ops
         )
         effective = f", effective {long_date(inst.effective_date)}" if inst.effective_date else ""
@@ -262,6 +281,9 @@ def build_document(inst: Instrument) -> Document:
         if replaces and rows:
             label = inst.schedule.label if inst.schedule is not None else "Schedule A"
             prefix = "1. " if numbered else ""
+            if renames:  # as filings that rename and restate do: the names first, in a table
+                blocks.extend(_rename_blocks(renames))
+                prefix = "NOW THEREFORE, " if not numbered else prefix
             blocks.append(
                 Para(f"{prefix}{label} to the Plan is hereby deleted in its entirety and {_REPLACED}")
             )

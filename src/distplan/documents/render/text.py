@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from distplan.documents.render.blocks import Block, Document, FundGroup, Heading, ListHeader, Para
+from distplan.documents.render.blocks import Block, Document, FundGroup, Heading, ListHeader, Para, Renames
 from distplan.documents.render.build import build_document
 from distplan.model import Instrument
 
@@ -53,6 +53,17 @@ def _text_table(group: FundGroup) -> list[str]:
     return out
 
 
+def _text_renames(block: Renames) -> list[str]:
+    """Old name on one line, new name on the next under its header: each name first on its
+    line, as the extractor reads a rename table."""
+    width = max(len(block.stub), *(len(r[0]) for r in block.rows)) + 4
+    new = " ".join(block.columns[0].header)
+    out = ["  " + block.stub.ljust(width) + new, "  " + ("-" * len(block.stub)).ljust(width) + "-" * len(new)]
+    for old, renamed in block.rows:
+        out += ["", "  " + old, "  " + " " * width + renamed]
+    return out
+
+
 def _text_block(block: Block) -> list[str]:
     if isinstance(block, Heading):
         lines = [_centre(line) for line in block.lines]
@@ -78,6 +89,8 @@ def _text_block(block: Block) -> list[str]:
         )
     if isinstance(block, ListHeader):
         return [block.left.ljust(48) + block.right, "-" * WIDTH]
+    if isinstance(block, Renames):
+        return ["", *_text_renames(block)]
     if isinstance(block, FundGroup):
         if block.columns:
             return ["", *_text_table(block)]
