@@ -159,9 +159,12 @@ class Calendar:
                     cut = min(hi, month_end)
                 cols["session"].append(session)
                 cols["k"].append(k)
-                # k from the first session of the month as clipped to the range (= m_k_lo).
-                k_rel = k - self.idx_le(max(date(lo.year, lo.month, 1), self.start))
-                cols["sig"].append(1 << k_rel)  # completeness evidence (expressions.checked)
+                # Completeness evidence (expressions.checked): 2**k, k the session's index
+                # from the first session of the month as clipped to the range (= m_k_lo); for
+                # daily rows the day's index from that month's first day in range.
+                first = max(date(lo.year, lo.month, 1), self.start)
+                k_rel = (lo - first).days if granularity == "day" else k - self.idx_le(first)
+                cols["sig"].append(1 << k_rel)
                 cols["seg_start"].append(self.ordinal(lo))
                 cols["seg_end"].append(self.ordinal(cut))
                 cols["day"].append(lo)

@@ -32,6 +32,8 @@ class Engine:
         self.session = session
         self._links: Path | None = None  # see read_parquet
         self._read: dict[str, str] = {}  # link -> the user's file, for error messages
+        self._kept = 0  # see keep
+        self._frames: dict[str, Any] = {}  # Spark DataFrames kept, by view name
 
     @classmethod
     def duckdb(cls, *, threads: int | None = None, memory_limit: str | None = None) -> Engine:
@@ -111,6 +113,38 @@ class Engine:
         link.symlink_to(path.resolve())
         self._read[str(link)] = str(path)
         return self.con.read_parquet(str(link))
+
+    # --- intermediate results -----------------------------------------------------------
+
+    def keep(self, expr: Table) -> Table:
+        """`expr` computed once and kept by the engine (a DuckDB temp table, which spills to
+        the temp directory beyond the memory limit; a persisted Spark DataFrame, memory and
+        disk): later expressions over it do not recompute it. `drop` releases it."""
+        self._kept += 1
+        name = f"distplan_kept_{self._kept}"  # our own name: safe to quote into SQL
+        try:
+            if self.name == "duckdb":
+                return self.con.create_table(name, expr, temp=True)
+            self.con._run_pre_execute_hooks(expr)
+            frame = self.session.sql(self.con.compile(expr)).persist()
+            frame.createOrReplaceTempView(name)
+            self._frames[name] = frame
+            return self.con.table(name)
+        except Exception as exc:
+            self._raise_input_error(exc)
+            raise
+
+    def drop(self, table: Table) -> None:
+        name = table.get_name().rsplit(".", 1)[-1]  # DuckDB's is qualified: temp.main.NAME
+        if not name.startswith("distplan_kept_"):  # pragma: no cover - only what keep made
+            raise ValueError(f"not a kept table: {name}")
+        if self.name == "duckdb":
+            self.con.raw_sql(f'DROP TABLE IF EXISTS temp.main."{name}"')
+            return
+        self.session.catalog.dropTempView(name)
+        frame = self._frames.pop(name, None)
+        if frame is not None:
+            frame.unpersist()
 
     # --- output --------------------------------------------------------------------------
 

@@ -102,9 +102,8 @@ def from_units(units: Value, scale: int) -> Value:
 # month's first (k <= 23, see `checked`), summed per period-month beside the row count.
 
 
-def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
-    """NAV rows x the coverage periods of their fund-class x the calendar segments using them,
-    with each component's exact daily accrual in cents as (q_*, rem_*) over `m`.
+def joined(nav: Table, seg: Table, navcov: Table) -> Table:
+    """NAV rows x the coverage periods of their fund-class x the calendar segments using them.
 
     nav: fund, share_class, strike (session date the row stands for), nav_date, na, a (cents)
     seg: session, k, sig, seg_start, seg_end, day, month_id, diy, m (diy * CENTS_M)
@@ -116,7 +115,24 @@ def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
     j1 = nav.join(nc, (nav.fund == nc.nav_fund) & (nav.share_class == nc.nav_class))
     j = j1.join(seg, j1.strike == seg.session)
     j = j.mutate(w=ibis.least(j.seg_end, j.p_end) - ibis.greatest(j.seg_start, j.p_start))
-    j = j.filter(j.w > 0)
+    return j.filter(j.w > 0)
+
+
+def rejoin(core: Table, seg: Table, cov: Table) -> Table:
+    """Daily rows kept by the engine as (period_id, seg_start, nav_date, a | na), back to the
+    columns `joined` gives: the period's names and rates, the day's calendar. The rows were
+    joined and filtered (w > 0) before they were kept; a day segment is one day, so w = 1."""
+    c = cov.rename(cov_fund="fund", cov_class="share_class")
+    j = core.join(c, "period_id").join(seg, "seg_start")
+    extra: dict[str, Value] = {"w": ibis.literal(1, type=INT)}
+    if "na" not in core.columns:  # the cents modes keep whole cents only
+        extra["na"] = from_units(j.a, 2).cast(MONEY)
+    return j.mutate(**extra)
+
+
+def accruals(j: Table, mode: Mode) -> Table:
+    """Each component's exact daily accrual in cents as (q_*, rem_*) over `m`, on rows from
+    `joined` or `rejoin`."""
     parts: dict[str, Value] = {}
     if mode == "small":
         for c, rate in (("d", j.r_d), ("s", j.r_s)):
@@ -132,6 +148,11 @@ def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
     qd, rd = floor_div_dec(j.na * j.rate_d, j.diy)
     qs, rs = floor_div_dec(j.na * j.rate_s, j.diy)
     return j.mutate(m=j.diy, q_d=qd, rem_d=rd, q_s=qs, rem_s=rs)  # the exact mode divides by diy
+
+
+def rows(nav: Table, seg: Table, navcov: Table, mode: Mode) -> Table:
+    """`joined` with the accruals: what payables aggregate and daily rows show."""
+    return accruals(joined(nav, seg, navcov), mode)
 
 
 def daily(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
@@ -194,7 +215,7 @@ def period_months(rows_: Table, rounding: Rounding, mode: Mode) -> Table:
     return r.group_by(["period_id", "month_id"]).aggregate(**metrics)
 
 
-def checked(pm: Table, cov: Table, months: Table) -> Table:
+def checked(pm: Table, cov: Table, months: Table, by: Literal["month", "day"] = "month") -> Table:
     """Mark each (period, month) whose NAV rows are not exactly one per required session.
 
     Required are the sessions k in [lo, hi] whose runs overlap the covered days: one row each.
@@ -202,15 +223,23 @@ def checked(pm: Table, cov: Table, months: Table) -> Table:
     hi - lo + 1. A sum of powers of two has at least as many terms as its binary digits, and
     exactly as many only when no power repeats (two equal powers could merge into one), so
     that count and sum admit no duplicate, hence no gap. The covered days must add up too.
+
+    `by="day"`: the rows are daily rows (one-day segments), and k counts days from the month's
+    first: exactly one row per covered day is the same as one NAV row per required session
+    (a session's days all have its row, or all lack it, or all have it twice).
     """
     j1 = pm.join(cov, pm.period_id == cov.period_id)
     j = j1.join(months, j1.month_id == months.month_id)
-    lo = ibis.greatest(j.p_k_lo, j.m_k_lo) - j.m_k_lo
-    hi = ibis.least(j.p_k_hi, j.m_k_hi) - j.m_k_lo
     exp_days = ibis.least(j.p_end, j.m_end) - ibis.greatest(j.p_start, j.m_start)
+    if by == "day":
+        lo = ibis.greatest(j.p_start, j.m_start) - j.m_start
+        hi = lo + exp_days - 1
+    else:
+        lo = ibis.greatest(j.p_k_lo, j.m_k_lo) - j.m_k_lo
+        hi = ibis.least(j.p_k_hi, j.m_k_hi) - j.m_k_lo
     n = hi - lo + 1
     two = ibis.literal(2, type=INT)
-    mask = _i(two ** (hi + 1)) - _i(two**lo)  # powers of two below 2**24: exact in a double
+    mask = _i(two ** (hi + 1)) - _i(two**lo)  # powers of two below 2**32: exact in a double
     ok = (j.n_rows == n) & (j.sig == mask) & (j.days == exp_days)
     return j.mutate(bad=_i(~ok))
 
