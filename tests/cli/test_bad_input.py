@@ -103,6 +103,7 @@ def _commands(e: Env) -> dict[str, list[str]]:
     true_up = [*db, "fees", "true-up", *month, "--from-known-at", "2", "--to-known-at", "2"]
     window = ["--from", "2003-11-01", "--to", "2004-01-01"]
     remaining = [*db, "fees", "remaining", "--as-of", "2003-11-20"]
+    board = [*db, "report", "board", "--quarter", "2003Q4", "-o", str(e.root / "b.pdf")]
     return {
         "extract file": ["extract", BAD],
         "render extracted": ["render", BAD],
@@ -175,6 +176,8 @@ def _commands(e: Env) -> dict[str, list[str]]:
         "fees remaining sales": [*remaining, "--nav", str(e.nav), "--prime", str(PRIME), "--sales", BAD],
         "fees remaining nav": [*remaining, "--sales", str(e.sales), "--prime", str(PRIME), "--nav", BAD],
         "fees remaining prime": [*remaining, "--sales", str(e.sales), "--nav", str(e.nav), "--prime", BAD],
+        "report board nav": [*board, "--nav", BAD],
+        "report board positions": [*board, "--nav", str(e.nav), "--positions", BAD],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 
@@ -318,6 +321,8 @@ def _cases() -> Iterator[object]:
         "fees remaining sales",
         "fees remaining nav",
         "fees remaining prime",
+        "report board nav",
+        "report board positions",
         "db",
     ]
     for name in names:

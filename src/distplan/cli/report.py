@@ -114,3 +114,35 @@ def statement_cmd(
         ctx, statement, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, year=year, month=mon,
         generated_at=stamp,
     )  # fmt: skip
+
+
+PositionsOpt = Annotated[
+    Path | None,
+    typer.Option("--positions", help="Dealer positions (CSV or Parquet): adds the dealer trails."),
+]
+
+
+@report_app.command("board")
+def board_cmd(
+    ctx: typer.Context,
+    quarter: Annotated[str, typer.Option("--quarter", help="The quarter, 2003Q4 or 2003-Q4.")],
+    nav: NavOpt,
+    output: OutOpt,
+    positions: PositionsOpt = None,
+    to: Annotated[str, typer.Option("--to", help="Output format: pdf, docx, xlsx or html.")] = "pdf",
+    plan: PlanOpt = None,
+    known_at: KnownAtOpt = None,
+    generated_at: GeneratedOpt = None,
+) -> None:
+    """The board's quarterly 12b-1 report: fees per fund and class and by month, paid to the
+    distributor (due dates), plan totals, dealer trails (with --positions), the findings open
+    on the quarter's last day, the next quarter's deadlines and the instruments in force."""
+    from distplan.reports.board import Quarter, board
+
+    fmt = _format(to, ("pdf", "docx", "xlsx", "html"), "board")
+    chosen = Quarter.parse(quarter)
+    stamp = _stamp(generated_at)
+    _emit(
+        ctx, board, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, quarter=chosen,
+        generated_at=stamp, positions=positions,
+    )  # fmt: skip

@@ -17,7 +17,9 @@ SHADES = ("#23557a", "#8fb3d1", "#c9822b", "#5b8a3a", "#8a4f7d", "#b5b5b5")
 LABEL_W = 300
 PLOT_W = 520
 ROW_H = 16
-COL_H = 180
+COL_H = 150
+TOP = 24  # the title and legend line
+AXIS_W = 20
 MAX_BARS = 60  # a larger chart shows its largest bars; the table beside it has every row
 
 
@@ -48,6 +50,10 @@ class Plot:
     legend: tuple[tuple[float, str, str], ...]  # x, shade, series name (on the top line)
 
 
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _money(v: Decimal) -> str:
     return f"{v:,.2f}"
 
@@ -59,46 +65,49 @@ def _top(chart: Chart) -> tuple[list[int], Decimal]:
     return order, max((totals[i] for i in order), default=Decimal(0)) or Decimal(1)
 
 
-def _legend(chart: Chart) -> tuple[tuple[float, str, str], ...]:
-    return tuple((LABEL_W + i * 160.0, SHADES[i % len(SHADES)], s.name) for i, s in enumerate(chart.series))
+def _legend(chart: Chart, left: float) -> tuple[tuple[float, str, str], ...]:
+    return tuple((left + i * 140.0, SHADES[i % len(SHADES)], s.name) for i, s in enumerate(chart.series))
+
+
+def _stack(chart: Chart, i: int) -> list[tuple[Decimal, str, str]]:
+    return [
+        (s.values[i], SHADES[k % len(SHADES)], f"{s.name}: {_money(s.values[i])}")
+        for k, s in enumerate(chart.series)
+    ]
 
 
 def plot(chart: Chart) -> Plot:
-    """Stacked bars: horizontal (one row per category) or vertical (one column per category)."""
+    """Stacked bars: horizontal (one row per category) or vertical (one column per category).
+    The title and legend take the top line; bars start below it."""
     order, top = _top(chart)
     rects: list[Rect] = []
     labels: list[Label] = []
     if chart.horizontal:
         for row, i in enumerate(order):
-            y = 24.0 + row * ROW_H
-            labels.append(Label(LABEL_W - 6, y + 11, chart.categories[i][:48], "end"))
+            y = float(TOP + row * ROW_H)
+            labels.append(Label(LABEL_W - 6, y + 11, _short(chart.categories[i], 54), "end"))
             x = float(LABEL_W)
-            for k, s in enumerate(chart.series):
-                w = float(PLOT_W * s.values[i] / top)
-                rects.append(
-                    Rect(x, y + 2, w, ROW_H - 4, SHADES[k % len(SHADES)], f"{s.name}: {_money(s.values[i])}")
-                )
+            for value, shade, title in _stack(chart, i):
+                w = float(PLOT_W * value / top)
+                rects.append(Rect(x, y + 2, w, ROW_H - 4, shade, title))
                 x += w
-            total = sum((s.values[i] for s in chart.series), Decimal(0))
-            labels.append(Label(x + 4, y + 11, _money(total)))
-        return Plot(
-            LABEL_W + PLOT_W + 110, 30 + len(order) * ROW_H, tuple(rects), tuple(labels), _legend(chart)
-        )
-    step = min(120.0, PLOT_W / max(len(order), 1))
-    base = 24 + COL_H
+            labels.append(Label(x + 4, y + 11, _money(sum((v for v, _, _ in _stack(chart, i)), Decimal(0)))))
+        height = TOP + len(order) * ROW_H + 6
+        return Plot(LABEL_W + PLOT_W + 100, height, tuple(rects), tuple(labels), _legend(chart, LABEL_W))
+    step = min(130.0, PLOT_W / max(len(order), 1))
+    base = TOP + 16 + COL_H  # room above the tallest bar for its value
     for col, i in enumerate(order):
-        left = LABEL_W + col * step + step * 0.15
+        left = AXIS_W + col * step + step * 0.15
         y = float(base)
-        for k, s in enumerate(chart.series):
-            h = float(COL_H * s.values[i] / top)
+        for value, shade, title in _stack(chart, i):
+            h = float(COL_H * value / top)
             y -= h
-            rects.append(
-                Rect(left, y, step * 0.7, h, SHADES[k % len(SHADES)], f"{s.name}: {_money(s.values[i])}")
-            )
-        total = sum((s.values[i] for s in chart.series), Decimal(0))
+            rects.append(Rect(left, y, step * 0.7, h, shade, title))
+        total = sum((v for v, _, _ in _stack(chart, i)), Decimal(0))
         labels.append(Label(left + step * 0.35, y - 4, _money(total), "middle"))
-        labels.append(Label(left + step * 0.35, base + 14, chart.categories[i][:20], "middle"))
-    return Plot(LABEL_W + PLOT_W + 40, base + 24, tuple(rects), tuple(labels), _legend(chart))
+        labels.append(Label(left + step * 0.35, base + 14, _short(chart.categories[i], 22), "middle"))
+    width = int(AXIS_W + step * len(order) + 20)
+    return Plot(max(width, 420), base + 22, tuple(rects), tuple(labels), _legend(chart, 160.0))
 
 
 def png_of(chart: Chart, width_in: float = 6.5) -> bytes:

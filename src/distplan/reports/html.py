@@ -53,7 +53,7 @@ def _widths(s: Section) -> list[str]:
             extra.append(0.0)
         else:
             need.append(max(min(longest, 10), word) * _CHAR_PT + _PAD_PT)
-            extra.append(float(min(max(longest - 10, 0), 30)))
+            extra.append(float(min(max(longest - 10, 0), 80)))
     left = max(PAGE_PT - sum(need), 0.0)
     spare = sum(extra)
     widths = [n + (left * e / spare if spare else left / len(need)) for n, e in zip(need, extra, strict=True)]
