@@ -71,7 +71,7 @@ def test_retroactive_recording_is_a_warning(empty: Workspace) -> None:
     ups = _uploads()
     empty.record([ups[0], ups[2]], recorded_at=AT, recorded_by="carol")
     late = empty.record([ups[1]], recorded_at=AT, recorded_by="carol")
-    assert any("is retroactive" in w and "known at entry 2" in w for w in late.warnings)
+    assert any("is retroactive" in w and "known_at 2 shows the state before it" in w for w in late.warnings)
 
 
 def test_reviewed_instrument_keeps_the_original_source(empty: Workspace) -> None:
@@ -92,7 +92,7 @@ def test_errors_speak_about_the_data(empty: Workspace) -> None:
     with pytest.raises(NotFound, match="no plans yet"):
         empty.schedule(None, date(2003, 11, 21))
     empty.record(_uploads()[:1], recorded_at=AT, recorded_by="carol")
-    with pytest.raises(NotFound, match="plan 7: no such plan"):
+    with pytest.raises(NotFound, match="plan 7: no plan with that id"):
         empty.schedule(7, date(2003, 11, 21))
     with pytest.raises(NotFound):
         empty.timeline(None, "No Such Fund")

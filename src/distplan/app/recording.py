@@ -1,27 +1,28 @@
-"""Writes: filed documents, instrument JSON, governance files, plan terms and voids.
+"""Recording filed documents, instrument JSON and governance files: the one path the CLI's
+`distplan record` and the web app's uploads and review page share.
 
-What `distplan record` decided in the CLI lives here: which inputs are governance facts,
-which are instruments, which recorded instrument is retroactive, what each changed. Every
-write names the user who made it (`recorded_by`, kept on the entry).
+A front end reads its inputs (files, uploads) into `Pending` instruments and `Governance`
+facts; `record` then writes them all in ONE transaction (instruments first: a governance file
+may name them) and says what happened: which entries were made, which inputs were already
+recorded, which instrument is retroactive, what each changed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from distplan import history as H
-from distplan.app.errors import Conflict, Invalid, NotFound
+from distplan.app.errors import Invalid, NotFound
 from distplan.app.results import RecordOutcome
-from distplan.app.values import decode_text
-from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, Entry, Ledger, Pending, Plan
+from distplan.app.values import FieldNames, decode_text
+from distplan.app.writes import acting_as
+from distplan.ledger import KIND_INSTRUMENT, Entry, Ledger, Pending, Plan
+from distplan.ledger.recordable import forced_warnings
+from distplan.ledger.store import check_pending
 from distplan.model import instrument_from_json
 
 _TEXT_SUFFIXES = (".txt", ".htm", ".html")
@@ -45,27 +46,13 @@ class Upload:
         return decode_text(self.data)
 
 
-@contextmanager
-def _as(ledger: Ledger, user: str) -> Iterator[None]:
-    """Entries appended inside name `user` as who recorded them."""
-    before = ledger.recorded_by
-    ledger.recorded_by = user
-    try:
-        yield
-    finally:
-        ledger.recorded_by = before
+@dataclass(frozen=True)
+class Governance:
+    """A governance file read and checked: its name, its facts and its text (the source)."""
 
-
-def recorded_by(ledger: Ledger, seqs: list[int]) -> dict[int, str | None]:
-    """Who recorded each entry (None: written before users were kept)."""
-    from distplan.ledger.schema import entries as T
-
-    wanted = set(seqs)
-    if not wanted:
-        return {}
-    with ledger.engine.connect() as conn:
-        rows = conn.execute(select(T.c.seq, T.c.recorded_by).where(T.c.seq >= min(wanted))).all()
-    return {r.seq: r.recorded_by for r in rows if r.seq in wanted}
+    name: str
+    facts: Any  # compliance.governance.GovernanceFacts
+    text: str
 
 
 def is_governance(upload: Upload) -> bool:
@@ -105,59 +92,102 @@ def pending(upload: Upload) -> Pending:
     return Pending(extract(upload), upload.text, upload.name)
 
 
+def governance(upload: Upload) -> Governance:
+    from distplan.compliance.loader import parse_governance, read_governance_text
+
+    data, lines = read_governance_text(upload.text, upload.name)
+    return Governance(upload.name, parse_governance(data, upload.name, lines), upload.text)
+
+
+def read_uploads(uploads: list[Upload]) -> tuple[list[Pending], list[Governance]]:
+    """Uploads as instruments and governance facts, every one read and checked."""
+    kinds = [is_governance(u) for u in uploads]
+    facts = [governance(u) for u, gov in zip(uploads, kinds, strict=True) if gov]
+    return [pending(u) for u, gov in zip(uploads, kinds, strict=True) if not gov], facts
+
+
+def check(instruments: list[Pending], *, force: bool) -> None:
+    """What can refuse an instrument without the ledger (run before a new ledger is made)."""
+    check_pending(instruments, force=force)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """How one record call writes: when, by whom, into which plan, and what it may override."""
+
+    recorded_at: datetime
+    recorded_by: str
+    plan_ref: str | None = None
+    force: bool = False
+    exact_time: bool = False  # the time was chosen by the user: one before the head is refused
+    names: FieldNames = field(default_factory=FieldNames)
+
+
 def record(
     ledger: Ledger,
-    uploads: list[Upload],
+    instruments: list[Pending],
+    facts: list[Governance],
+    how: Recording,
     *,
-    recorded_at: datetime,
-    recorded_by: str,
-    plan_ref: str | None,
-    force: bool,
     resolve: Callable[[str | None], Plan],
     cache: H.HistoryCache | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> RecordOutcome:
-    governance = [u for u in uploads if is_governance(u)]
-    instruments = [pending(u) for u in uploads if u not in governance]  # all read before any write
-    outcome = RecordOutcome()
-    if governance:
-        outcome.governance.extend(
-            _record_governance(ledger, governance, plan_ref, recorded_at, recorded_by, resolve)
-        )
-    if instruments:
-        _record_instruments(ledger, instruments, outcome, recorded_at, recorded_by, force, cache)
-    return outcome
-
-
-def record_reviewed(
-    ledger: Ledger,
-    data: Any,
-    source_text: str,
-    *,
-    name: str,
-    recorded_at: datetime,
-    recorded_by: str,
-    force: bool,
-    cache: H.HistoryCache | None = None,
-) -> RecordOutcome:
-    item = Pending(instrument_from_json(data, where=name), source_text, name)
-    outcome = RecordOutcome()
-    _record_instruments(ledger, [item], outcome, recorded_at, recorded_by, force, cache)
-    return outcome
-
-
-def _record_instruments(
-    ledger: Ledger,
-    items: list[Pending],
-    outcome: RecordOutcome,
-    recorded_at: datetime,
-    recorded_by: str,
-    force: bool,
-    cache: H.HistoryCache | None = None,
-) -> None:
+    """Record the instruments, then the governance files, all in one transaction (nothing is
+    written when any is refused). `how.plan_ref`: every input must belong to that plan;
+    `resolve` finds a plan by reference (the workspace's, worded for its front end)."""
     cache = cache or H.HistoryCache()  # the workspace's: the diffs below reuse its folds
-    with _as(ledger, recorded_by):
-        results = ledger.record_many(items, recorded_at=recorded_at, force=force)
+    outcome = RecordOutcome()
+    with acting_as(ledger, how.recorded_by), ledger.transaction(exact_time=how.exact_time):
+        plan = _chosen_plan(ledger, how, resolve) if instruments else None
+        results = ledger.record_many(
+            instruments, recorded_at=how.recorded_at, force=how.force, plan=plan, progress=progress
+        )
+        outcome.governance.extend(_record_governance(ledger, facts, how, resolve))
+        _report(ledger, results, instruments if how.force else [], outcome, how, cache)
+    return outcome
+
+
+def _chosen_plan(ledger: Ledger, how: Recording, resolve: Callable[[str | None], Plan]) -> Plan | None:
+    """A plan reference given: every instrument must belong to it (an unknown one is refused)."""
+    if how.plan_ref is None:
+        return None
+    named = how.names.plan
+    if not ledger.plans():
+        raise NotFound(f"{named} {how.plan_ref}: the ledger has no plans yet; leave out {named}", "plan")
+    return resolve(how.plan_ref)
+
+
+def _record_governance(
+    ledger: Ledger, facts: list[Governance], how: Recording, resolve: Callable[[str | None], Plan]
+) -> list[dict[str, Any]]:
+    """After the instruments (a file may name them); every file's names checked before any
+    is recorded."""
+    from distplan.compliance.sources import check_governance_names, record_governance
+
+    targets = [resolve(how.plan_ref or (g.facts.plan.ref if g.facts.plan else None)) for g in facts]
+    for g, target in zip(facts, targets, strict=True):
+        check_governance_names(ledger, target, g.facts)
+    done = []
+    for g, target in zip(facts, targets, strict=True):
+        entry = record_governance(ledger, target, g.facts, g.text, path=g.name, recorded_at=how.recorded_at)
+        done.append({"path": g.name, "plan": target.to_json(), "entry": entry.to_json() if entry else None})
+    return done
+
+
+def _report(
+    ledger: Ledger,
+    results: list[Any],
+    forced: list[Pending],
+    outcome: RecordOutcome,
+    how: Recording,
+    cache: H.HistoryCache,
+) -> None:
+    """What record says about the instruments; computed inside the transaction, so a failure
+    here leaves nothing written."""
     entries = ledger.entries()
+    for doubtful in forced:
+        outcome.warnings.extend(forced_warnings(doubtful.instrument, doubtful.where))
     for plan in {r.plan.id: r.plan for r in results}.values():
         outcome.warnings.extend(H.warnings(entries, plan, cache=cache))
     for result in results:
@@ -172,7 +202,7 @@ def _record_instruments(
         if retro is not None:
             outcome.warnings.append(
                 f"{label} is retroactive: effective {entry.effective_date}, before "
-                f"{H.instrument_label(retro)}; known at entry {entry.seq - 1} shows the state before it"
+                f"{H.instrument_label(retro)}; {how.names.known_at} {entry.seq - 1} shows the state before it"
             )
         item: dict[str, Any] = {
             **entry.to_json(),
@@ -180,7 +210,7 @@ def _record_instruments(
             "instrument": label,
             "plan": result.plan.to_json(),
             "plan_created": result.plan_created,
-            "recorded_by": recorded_by,
+            "recorded_by": how.recorded_by,
         }
         if entry.effective_date is not None:
             day = entry.effective_date
@@ -202,114 +232,3 @@ def _retroactive_over(entries: list[Entry], entry: Entry) -> Entry | None:
         and e.effective_date > entry.effective_date
     ]
     return later[-1] if later else None
-
-
-def _record_governance(
-    ledger: Ledger,
-    uploads: list[Upload],
-    plan_ref: str | None,
-    at: datetime,
-    user: str,
-    resolve: Callable[[str | None], Plan],
-) -> list[dict[str, Any]]:
-    from distplan.compliance.loader import parse_governance, read_governance_text
-    from distplan.compliance.sources import record_governance
-
-    loaded = []
-    for upload in uploads:  # all valid before any write
-        data, lines = read_governance_text(upload.text, upload.name)
-        loaded.append((upload, parse_governance(data, upload.name, lines)))
-    done = []
-    with _as(ledger, user):
-        for upload, facts in loaded:
-            target = resolve(plan_ref or (facts.plan.ref if facts.plan else None))
-            entry = record_governance(ledger, target, facts, upload.text, path=upload.name, recorded_at=at)
-            done.append(
-                {"path": upload.name, "plan": target.to_json(), "entry": entry.to_json() if entry else None}
-            )
-    return done
-
-
-def set_terms(
-    ledger: Ledger,
-    plan: Plan,
-    *,
-    effective: date,
-    source: str,
-    rates: dict[str, Decimal | None],
-    fund: str | None,
-    share_class: str | None,
-    recorded_at: datetime,
-    recorded_by: str,
-) -> tuple[Entry, Plan, list[str]]:
-    """Plan terms a schedule does not state; a warning when the fund is named nowhere (yet)."""
-    if not source.strip():
-        raise Invalid("terms need a source: where they are written", "source")
-    if all(v is None for v in rates.values()):
-        raise Invalid("terms state no rate", "rates")
-    payload = H.terms_payload(
-        distribution=rates.get("distribution"),
-        service=rates.get("service"),
-        aggregate=rates.get("aggregate"),
-        source=source,
-        fund=fund,
-        share_class=share_class,
-    )
-    with _as(ledger, recorded_by):
-        entry = ledger.append(
-            KIND_TERMS,
-            plan.id,
-            payload,
-            recorded_at=recorded_at,
-            effective_date=effective,
-            source_text=source,
-        )
-    warnings = []
-    if fund is not None and H.fold(fund) not in H.named_funds(
-        ledger.entries(kinds=[KIND_INSTRUMENT], plan_id=plan.id)
-    ):
-        warnings.append(f"fund {fund!r}: no recorded instrument of plan {plan.id} names it (yet)")
-    return entry, plan, warnings
-
-
-def void(ledger: Ledger, seq: int, reason: str, *, recorded_at: datetime, recorded_by: str) -> Entry:
-    if not reason.strip():
-        raise Invalid("say why the entry is void", "reason")
-    if not 1 <= seq <= ledger.head_seq():
-        raise NotFound(f"entry {seq}: no such entry", "seq")
-    with _as(ledger, recorded_by):
-        try:
-            return ledger.void(seq, reason, recorded_at=recorded_at)
-        except Exception as exc:
-            if "already voided" in str(exc) or "is itself a void" in str(exc):
-                raise Conflict(str(exc), "seq") from None
-            raise
-
-
-def record_dealers(
-    ledger: Ledger, upload: Upload, *, recorded_at: datetime, recorded_by: str
-) -> tuple[Entry | None, list[str]]:
-    """Record a dealer agreements file as one entry (None: the same text is already recorded),
-    and the warnings. A fund no recorded instrument names is refused, with a suggestion."""
-    from distplan.fees.agreements import read_agreements, to_payload
-    from distplan.ledger import KIND_DEALERS
-    from distplan.ledger.chain import sha256_text
-
-    text = upload.text
-    known = H.named_funds(ledger.entries(kinds=[KIND_INSTRUMENT]))
-    warnings = [] if known else [f"{upload.name}: no instrument recorded yet: fund names not checked"]
-    dealers = read_agreements(text, upload.name, known or None)
-    digest = sha256_text(text)
-    if any(e.source_sha256 == digest for e in ledger.entries(kinds=[KIND_DEALERS])):
-        return None, warnings
-    first = min(a.effective for d in dealers for a in d.agreements)
-    with _as(ledger, recorded_by):
-        entry = ledger.append(
-            KIND_DEALERS,
-            None,
-            to_payload(dealers, upload.name),
-            recorded_at=recorded_at,
-            effective_date=first,
-            source_text=text,
-        )
-    return entry, warnings

@@ -5,6 +5,7 @@ API as_of without this layer knowing either."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -68,3 +69,15 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+@dataclass(frozen=True)
+class FieldNames:
+    """What a front end calls the inputs the workspace's messages name: the API's fields by
+    default; the CLI passes its flags (`--plan`, `--known-at`, `--fund`, `--reason`)."""
+
+    plan: str = "plan"
+    known_at: str = "known_at"
+    fund: str = "fund"
+    reason: str = "reason"
+    how_to_record: str = ""  # said when the ledger has no plan yet (the CLI names its command)

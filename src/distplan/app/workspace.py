@@ -13,7 +13,7 @@ Time is an argument: nothing here reads the clock (`recorded_at`, `as_of` come f
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from distplan import history as H
-from distplan.app import checks, money, recording
-from distplan.app.errors import Conflict, Invalid, NotFound, classify
+from distplan.app import checks, money, recording, writes
+from distplan.app.errors import Invalid, NotFound, classify
 from distplan.app.results import (
     CoverageView,
     DiffView,
@@ -34,26 +34,30 @@ from distplan.app.results import (
     TimelineView,
 )
 from distplan.app.users import Users
-from distplan.app.values import KnownAt, known_at_json
+from distplan.app.values import FieldNames, KnownAt, known_at_json
 from distplan.errors import InputError
-from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, ChainReport, Entry, Ledger, Plan
+from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, ChainReport, Entry, Ledger, Pending, Plan
 from distplan.ledger.engine import display_url
-from distplan.model import Instrument, fold_name, instrument_from_json
+from distplan.model import Instrument, instrument_from_json
 
 PlanRef = str | int | None
 
 
 class Workspace:
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, names: FieldNames = FieldNames()) -> None:
         self.ledger = ledger
+        self.names = names  # what the front end calls the inputs messages name
         self.users = Users(ledger.engine)
         self._lock = threading.RLock()
         self.history_cache = H.HistoryCache()
 
     @classmethod
-    def open(cls, url: str | None = None) -> Workspace:
-        """The ledger at `url` (else $DISTPLAN_DATABASE_URL, else ./distplan.db), migrated."""
-        return cls(Ledger.open(url))
+    def open(
+        cls, url: str | None = None, *, create: bool = True, names: FieldNames = FieldNames()
+    ) -> Workspace:
+        """The ledger at `url` (else $DISTPLAN_DATABASE_URL, else ./distplan.db), migrated.
+        `create=False`: a missing ledger is an error, not a new one."""
+        return cls(Ledger.open(url, create=create), names)
 
     def close(self) -> None:
         self.ledger.close()
@@ -63,6 +67,11 @@ class Workspace:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    @property
+    def created(self) -> bool:
+        """Whether opening the workspace made its ledger."""
+        return self.ledger.created
 
     @property
     def url(self) -> str:
@@ -91,32 +100,22 @@ class Workspace:
             return self._plan(ref)
 
     def _plan(self, ref: PlanRef) -> Plan:
-        plans = self.ledger.plans()
-        if not plans:
-            raise NotFound("the ledger has no plans yet: record an instrument first", "plan")
-        text = "" if ref is None else str(ref).strip()
-        if not text:
-            if len(plans) == 1:
-                return plans[0]
-            names = "; ".join(f"{p.id}: {p.label}" for p in plans)
-            raise Conflict(f"the ledger has {len(plans)} plans; say which ({names})", "plan")
-        if text.isdigit():
-            for plan in plans:
-                if plan.id == int(text):
-                    return plan
-            raise NotFound(f"plan {text}: no such plan", "plan")
-        needle = fold_name(text)
-        hits = [p for p in plans if needle in fold_name(p.label) or needle in p.key]
-        if len(hits) == 1:
-            return hits[0]
-        if not hits:
-            raise NotFound(f"plan {text!r}: no plan's name contains it", "plan")
-        names = "; ".join(f"{p.id}: {p.label}" for p in hits)
-        raise Conflict(f"plan {text!r}: matches {len(hits)} plans ({names}); give an id", "plan")
+        try:
+            return self.ledger.resolve_plan(
+                None if ref is None else str(ref), self.names.plan, self.names.how_to_record
+            )
+        except InputError as exc:
+            found = classify(exc)
+            raise type(found)(str(found), "plan") from None
 
     def head_seq(self) -> int:
         with self._call():
             return self.ledger.head_seq()
+
+    def head(self) -> tuple[int, str | None]:
+        """The last entry's seq and hash (to keep outside the database, docs/history.md)."""
+        with self._call():
+            return self.ledger.head()
 
     def _read(self, ref: PlanRef, known_at: KnownAt) -> tuple[list[Entry], Plan]:
         plan = self._plan(ref)
@@ -142,7 +141,7 @@ class Workspace:
             for plan in plans.values():
                 for it in H.history(entries, plan, as_of, cache=self.history_cache):
                     status[it.seq] = it.status
-            authors = recording.recorded_by(self.ledger, [e.seq for e in entries])
+            authors = writes.recorded_by(self.ledger, [e.seq for e in entries])
         rows = []
         for e in reversed(entries):
             label = H.instrument_label(e) if e.kind == KIND_INSTRUMENT else f"{e.kind} (seq {e.seq})"
@@ -187,7 +186,7 @@ class Workspace:
         with self._call():
             entries, plan = self._read(ref, known_at)
             items = H.history(entries, plan, as_of, cache=self.history_cache)
-            authors = recording.recorded_by(self.ledger, [it.seq for it in items])
+            authors = writes.recorded_by(self.ledger, [it.seq for it in items])
             return HistoryView(
                 plan, as_of, known_at, items, H.warnings(entries, plan, cache=self.history_cache), authors
             )
@@ -226,18 +225,33 @@ class Workspace:
         plan_ref: PlanRef = None,
         force: bool = False,
     ) -> RecordOutcome:
-        """Record filed documents, instrument JSON and governance files, all valid before any
-        write (instruments in one transaction)."""
+        """Record filed documents, instrument JSON and governance files, all read and checked
+        before any write, in one transaction."""
+        with self._call():
+            instruments, facts = recording.read_uploads(uploads)
+        how = recording.Recording(
+            recorded_at, recorded_by, None if plan_ref is None else str(plan_ref), force, names=self.names
+        )
+        return self.record_read(instruments, facts, how)
+
+    def record_read(
+        self,
+        instruments: list[Pending],
+        facts: list[recording.Governance],
+        how: recording.Recording,
+        progress: Callable[[int], None] | None = None,
+    ) -> RecordOutcome:
+        """Record inputs a front end has read (the CLI reads files itself: a full EDGAR
+        submission's exhibits, its messages naming the file)."""
         with self._call():
             return recording.record(
                 self.ledger,
-                uploads,
-                recorded_at=recorded_at,
-                recorded_by=recorded_by,
-                plan_ref=None if plan_ref is None else str(plan_ref),
-                force=force,
+                instruments,
+                facts,
+                how,
                 resolve=self._plan,
                 cache=self.history_cache,
+                progress=progress,
             )
 
     def record_reviewed(
@@ -253,16 +267,9 @@ class Workspace:
         """Record an instrument as a person reviewed (and perhaps edited) it, keeping the
         original filing's text as its source."""
         with self._call():
-            return recording.record_reviewed(
-                self.ledger,
-                instrument_json,
-                source_text,
-                name=name,
-                recorded_at=recorded_at,
-                recorded_by=recorded_by,
-                force=force,
-                cache=self.history_cache,
-            )
+            item = Pending(instrument_from_json(instrument_json, where=name), source_text, name)
+        how = recording.Recording(recorded_at, recorded_by, force=force, names=self.names)
+        return self.record_read([item], [], how)
 
     def set_terms(
         self,
@@ -275,10 +282,11 @@ class Workspace:
         share_class: str | None,
         recorded_at: datetime,
         recorded_by: str,
+        exact_time: bool = False,
     ) -> tuple[Entry, Plan, list[str]]:
         with self._call():
             plan = self._plan(ref)
-            return recording.set_terms(
+            return writes.set_terms(
                 self.ledger,
                 plan,
                 effective=effective,
@@ -288,6 +296,8 @@ class Workspace:
                 share_class=share_class,
                 recorded_at=recorded_at,
                 recorded_by=recorded_by,
+                names=self.names,
+                exact_time=exact_time,
             )
 
     def record_dealers(
@@ -295,7 +305,7 @@ class Workspace:
     ) -> tuple[Entry | None, list[str]]:
         """Record a dealer agreements file (validated before any write)."""
         with self._call():
-            return recording.record_dealers(
+            return writes.record_dealers(
                 self.ledger, upload, recorded_at=recorded_at, recorded_by=recorded_by
             )
 
@@ -309,9 +319,18 @@ class Workspace:
                 self.ledger.entries(known_at=known_at, kinds=[KIND_DEALERS, KIND_VOID])
             )
 
-    def void(self, seq: int, reason: str, *, recorded_at: datetime, recorded_by: str) -> Entry:
+    def void(
+        self, seq: int, reason: str, *, recorded_at: datetime, recorded_by: str, exact_time: bool = False
+    ) -> Entry:
         with self._call():
-            return recording.void(self.ledger, seq, reason, recorded_at=recorded_at, recorded_by=recorded_by)
+            return writes.void(
+                self.ledger,
+                seq,
+                reason,
+                recorded_at=recorded_at,
+                recorded_by=recorded_by,
+                exact_time=exact_time,
+            )
 
     # --- documents ----------------------------------------------------------------------
 
