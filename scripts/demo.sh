@@ -52,4 +52,17 @@ echo "  Open the app:  $dp $db serve   then http://127.0.0.1:8000/ and sign in a
 echo "  API token:     $dp $db users token demo"
 echo "  Other roles:   $dp $db users add NAME --role admin|administrator|distributor|auditor --password-stdin"
 
+step "10. Draft Amendment No. 5 and preview it (nothing recorded): diff, findings, a year's fees, redline"
+$dp $db sample-data --from 2003-07-01 --to 2004-07-01 --out "$out/nav-12m.parquet"
+$dp $db draft --as-of 2004-06-01 --effective 2004-07-01 \
+  --add "INVESCO Telecommunications Fund:Investor" --rates 0.00,0.25,0.25 \
+  --remove "INVESCO Leisure Fund" --rename "INVESCO Dynamics Fund=INVESCO Dynamic Growth Fund" \
+  --set-rates "INVESCO Energy Fund:0.10,0.25,0.35" -o "$out/draft-amend5.json"
+$dp $db preview "$out/draft-amend5.json" --nav "$out/nav-12m.parquet"
+$dp render "$out/draft-amend5.json" --to docx -o "$out/draft-amend5.docx"
+$dp render "$out/draft-amend5.json" --to pdf -o "$out/draft-amend5.pdf"
+$dp $db render "$out/draft-amend5.json" --to docx --redline --author "demo" --date 2004-06-02 \
+  -o "$out/draft-amend5-redline.docx"
+ls -l "$out"/draft-amend5* | awk '{print "  " $5 " bytes  " $9}'
+
 printf '\nDone. Files in %s/\n' "$out"

@@ -101,8 +101,8 @@ def _findings(
     entries: list[Entry], plan: Plan, day: date, rulebook: Any, extra: Any, renames: dict[str, str]
 ) -> list[Any]:
     """The findings on `day`. The checks know a fund-class by its name, so a fund the draft
-    renames is named as renamed in every period (else its history would read as a new fund
-    joining the plan on the effective date)."""
+    renames keeps its old name in every period: its history stays one fund's (not a new fund
+    joining on the effective date), and the facts recorded before the rename still name it."""
     from distplan.compliance.engine import run_checks
     from distplan.compliance.rulebook import load_rulebook
     from distplan.compliance.sources import check_input
@@ -140,7 +140,7 @@ def preview(
 
         check_names(extra, plan_names(copy, plan))  # a typo is no what-if
     renames = {
-        fold_name(op.target): op.new_name
+        fold_name(op.new_name): op.target
         for op in draft.operations
         if op.op == "rename_fund" and op.target and op.new_name
     }

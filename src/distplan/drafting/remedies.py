@@ -39,6 +39,11 @@ def to_clear(finding: Any, draft: Instrument) -> str:
             f"a majority of the outstanding voting securities under ICA 2(a)(42)) ({_GOVERNANCE}), "
             "or keep the rate (drop the --set-rates)"
         )
+    if rule == "12b-1(b)(3)(i)":
+        return (
+            f"record a continuance (what: continuance) of {_funds(finding)} by the board and the "
+            f"qualified directors, in person, within a year of the last approval ({_GOVERNANCE})"
+        )
     if rule == "12b-1(g)":
         return (
             f"name every series and class in the approval of Amendment No. {number} "
