@@ -204,3 +204,175 @@ With respect to each Fund above, the fee with respect to Class T (formerly Class
     ]
     row = inst.schedule.rows[0]  # type: ignore[union-attr]
     assert "class inferred from prose" in row.flags and row.confidence < 0.9
+
+
+CLASS_CLAUSES = """APPENDIX A
+                                 SERVICE PLAN
+
+                                                        Annual Rate
+            Class of each Fund                          Per Annum
+
+                 Class A                                   0.25%
+    (other than Class A of Sigma Money
+   Fund and Sigma Equity and Income Fund)
+
+                 Class A of                                0.10%
+          Sigma Money Fund
+
+    Class A of Sigma Equity and                            0.20%
+           Income Fund
+
+                 Class C                                   1.00%
+
+                 Class C and Class C2 of                   0.60%
+          Sigma Money Fund
+
+March 2019
+
+                                  APPENDIX B
+
+        Trust                              Fund
+        ----------------------------       ------------------------------
+
+        Sigma Growth Fund                  Sigma Growth Fund
+
+        Sigma Allocation Series            Sigma Aggressive Allocation Fund
+                                           Sigma Moderate Allocation Fund
+"""
+
+
+def test_class_rate_clauses_with_named_funds_and_exceptions_over_a_trust_fund_list() -> None:
+    inst = extract_text(CLASS_CLAUSES)
+    got = {(reg, f, c): r for reg, f, c, r in rows_of(inst)}
+    assert got == {
+        # the clauses that name funds: a row each, in the clause's order
+        (None, "Sigma Money Fund", "A"): Decimal("0.10"),
+        (None, "Sigma Equity and Income Fund", "A"): Decimal("0.20"),
+        (None, "Sigma Money Fund", "C"): Decimal("0.60"),
+        (None, "Sigma Money Fund", "C2"): Decimal("0.60"),
+        # the listed funds, each with every class's general rate; the trust from the Trust column
+        ("Sigma Growth Fund", "Sigma Growth Fund", "A"): Decimal("0.25"),
+        ("Sigma Growth Fund", "Sigma Growth Fund", "C"): Decimal("1.00"),
+        ("Sigma Allocation Series", "Sigma Aggressive Allocation Fund", "A"): Decimal("0.25"),
+        ("Sigma Allocation Series", "Sigma Aggressive Allocation Fund", "C"): Decimal("1.00"),
+        ("Sigma Allocation Series", "Sigma Moderate Allocation Fund", "A"): Decimal("0.25"),
+        ("Sigma Allocation Series", "Sigma Moderate Allocation Fund", "C"): Decimal("1.00"),
+    }
+    assert inst.schedule is not None
+    for row in inst.schedule.rows:
+        # the classes of a listed fund are an inference from the class table: said so
+        inferred = row.registrant is not None
+        assert ("class from the class rate table" in row.flags) is inferred
+        assert (row.confidence < 0.9) is inferred
+
+
+def test_a_general_class_rate_does_not_reach_a_fund_it_excepts() -> None:
+    inst = extract_text(
+        CLASS_CLAUSES.replace(
+            "Sigma Growth Fund                  Sigma Growth Fund", "Sigma Money Fund   Sigma Money Fund"
+        )
+    )
+    money = {(c, r) for _, f, c, r in rows_of(inst) if f == "Sigma Money Fund"}
+    # A is the clause's own 0.10 (excepted from the general 0.25); C from its own clause, not 1.00
+    assert money == {("A", Decimal("0.10")), ("C", Decimal("0.60")), ("C2", Decimal("0.60"))}
+
+
+def test_prose_rate_with_funds_named_at_a_rate_of_their_own() -> None:
+    inst = extract_text(
+        """DISTRIBUTION PLAN
+(Class K)
+This Distribution Plan (the "Plan") has been adopted for Class K shares of each series of the Tau Funds (the "Trust").
+1. Compensation. The Trust will pay the distributor a fee computed at the annual rate of 0.30% (0.10% for the Tau Bond Fund and the Tau Equity and Income Fund) of average daily net assets attributable to the Class K shares of each Fund.
+"""
+    )
+    assert rows_of(inst) == [
+        ("Tau Funds", "Tau Bond Fund", "K", Decimal("0.10")),
+        ("Tau Funds", "Tau Equity and Income Fund", "K", Decimal("0.10")),
+    ]
+    assert all("rate from prose" in r.flags for r in inst.schedule.rows)  # type: ignore[union-attr]
+
+
+def test_fund_column_captioned_by_a_group_with_a_trust_column() -> None:
+    inst = extract_text(
+        """SCHEDULE I
+|
+Growth Funds
+|
+Trust
+|Upsilon Value Fund
+|Upsilon Series Trust II
+|Upsilon Core Fund
+|Upsilon Series Trust II
+|
+Rate
+|0.25%
+|0.25%
+"""
+    )
+    assert {(reg, f) for reg, f, _, _ in rows_of(inst)} == {
+        ("Upsilon Series Trust II", "Upsilon Value Fund"),
+        ("Upsilon Series Trust II", "Upsilon Core Fund"),
+    }
+
+
+def test_a_footnote_number_glued_to_a_class_is_read_off_and_flagged() -> None:
+    inst = extract_text(
+        """EXHIBIT A
+|
+Fund
+|
+Maximum 12b-1 Fee
+|
+Phi Emerging Fund
+|
+|
+Class A
+|
+0.25%
+|
+Class C
+|
+1.00%
+|
+Phi Alternatives Fund
+|
+|
+Class A
+|
+0.25%
+|
+Class C1
+|
+1.00%
+|
+|
+1
+|
+The Board approved the establishment of Class C shares for the Phi Alternatives Fund at its March meeting.
+"""
+    )
+    assert [(f, c) for _, f, c, _ in rows_of(inst)] == [
+        ("Phi Emerging Fund", "A"),
+        ("Phi Emerging Fund", "C"),
+        ("Phi Alternatives Fund", "A"),
+        ("Phi Alternatives Fund", "C"),
+    ]
+    read_off = inst.schedule.rows[3]  # type: ignore[union-attr]
+    assert "footnote mark read off the class" in read_off.flags and read_off.confidence < 0.9
+
+
+def test_a_class_ending_in_a_digit_without_a_footnote_is_kept() -> None:
+    inst = extract_text(
+        """EXHIBIT A
+|Fund
+|Share Class
+|Maximum 12b-1 Fee
+|Chi Bond Fund
+|Class C
+|1.00%
+|Chi Bond Fund
+|Class C1
+|0.75%
+"""
+    )
+    assert [c for _, _, c, _ in rows_of(inst)] == ["C", "C1"]

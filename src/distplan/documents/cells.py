@@ -141,6 +141,8 @@ def _classify_text(raw: str) -> Tok:
     if _GARBLED_RATE.match(bare):
         t.kind = "rate"  # t.rate stays None: the row says "cell unparsed"
         return t
+    if V.MONTH_YEAR.match(bare):
+        return t  # "July 2013": a date without its day, not a name
     dates = V.find_dates(bare)
     if dates:
         rest = V.ANY_DATE.sub(" ", bare)

@@ -17,11 +17,13 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     (the "Trust")") or a registrant-looking title line."""
     found: str | None = None
     trust = re.search(
-        r"\b(?:of|by)\s+((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*\(\s*(?:the\s+)?[\"“”']{1,2}"
+        r"\b(?:of|by)\s+(?:the\s+)?((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*\(\s*(?:the\s+)?[\"“”']{1,2}"
         r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)",
         flow.text,
     )
-    series = re.search(r"\bseries\s+of\s+((?:the\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})", flow.text)
+    series = re.search(
+        r"\bseries\s+of\s+(?:the\s+)?((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})", flow.text
+    )
     if series:
         found = series.group(1).strip().rstrip(".,:;")
     elif trust:

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from distplan.documents import confidence, context
 from distplan.documents.cells import tokens
+from distplan.documents.class_clauses import apply_clauses, read_clauses
 from distplan.documents.class_rates import apply_class_rates
 from distplan.documents.flow import Flow
+from distplan.documents.footnotes import footnotes, unglue_class_marks
 from distplan.documents.header_scope import join_wrapped_headers
 from distplan.documents.layout import Document, parse_bytes, read_document
 from distplan.documents.merge import merge_rows
@@ -44,14 +46,19 @@ def extract_document(doc: Document) -> Instrument:
     flow = Flow(doc)
     meta = read_meta(doc, flow)
     registrant = context.default_registrant(flow, meta.title_lines)
-    parsed = parse_schedule(unstack(join_wrapped_headers(tokens(doc), doc), doc), registrant)
+    # Class rate clauses ("Class A (other than X Fund) 0.25%") are read apart from the row cells.
+    clauses, clause_lines = read_clauses(doc.lines)
+    toks = unstack(join_wrapped_headers(tokens(doc), doc), doc)
+    if clause_lines:
+        toks = [t for t in toks if t.line not in clause_lines]
+    parsed = parse_schedule(toks, registrant)
     diags.extend(parsed.diagnostics)
     diags.extend(meta.diagnostics)  # a guessed kind or effective date, or none found
 
     scope = context.class_scope(meta.plan_classes, parsed.classes_seen, parsed.prose_classes)
-    rows = apply_class_rates(
-        merge_rows([r.to_row(scope) for r in parsed.rows if r.fund.strip()], diags), parsed.class_rates
-    )
+    drafts = [r.to_row(scope) for r in parsed.rows if r.fund.strip()]
+    drafts = unglue_class_marks(apply_clauses(drafts, clauses, registrant), footnotes(doc.text))
+    rows = apply_class_rates(merge_rows(drafts, diags), parsed.class_rates)
 
     stated = context.prose_rate(parsed.prose_rates)
     if rows and all(r.total_rate is None for r in rows) and stated is not None:
@@ -108,7 +115,8 @@ def extract_document(doc: Document) -> Instrument:
     speaks_of_classes = bool(meta.plan_classes or parsed.classes_seen or parsed.prose_classes) or bool(
         re.search(r"\bclass(es)?\b", meta.title, re.I)
     )
-    texts = {line.no: line.text for line in doc.lines}
+    # A clause's named exceptions are applied (class_clauses), so they are no reason for doubt.
+    texts = {line.no: line.text for line in doc.lines if line.no not in clause_lines}
     rows = confidence.exceptions_in_schedule(rows, texts)
     rows, row_diags = confidence.review(rows, speaks_of_classes)
     diags.extend(row_diags)

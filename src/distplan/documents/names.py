@@ -94,3 +94,29 @@ _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 def words(text: str) -> list[str]:
     return _WORDS.findall(text)
+
+
+FUND_END = re.compile(r"\b(?:fund|portfolio|etf|trust|series)\W*$", re.I)
+_SEPARATOR = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+)")
+
+
+def fund_list(text: str) -> list[str]:
+    """ "X Fund, the Y Fund and Pioneer Equity and Income Fund" -> the three names: a separator only
+    ends a name that ends like one ("... Fund"), so an "and" inside a name is kept."""
+    names: list[str] = []
+    current = ""
+    for k, piece in enumerate(_SEPARATOR.split(" ".join(text.split()))):
+        if k % 2:  # a separator
+            if current:
+                current += piece
+            continue
+        current += piece
+        if FUND_END.search(current):
+            name = re.sub(r"^the\s+", "", current.strip(" ,;.)"), flags=re.I)
+            names.append(name)
+            current = ""
+    return names
+
+
+def fold(name: str) -> str:
+    return " ".join(re.sub(r"[-–—]", " ", name.lower()).split())

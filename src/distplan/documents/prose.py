@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 
 from distplan.documents import values as V
 from distplan.documents.cells import Tok
 from distplan.documents.context import ClassScope, ProseRate
 from distplan.documents.flow import Flow
+from distplan.documents.names import fund_list
 from distplan.model import Diagnostic, ScheduleRow
 
 RATE_PROSE = re.compile(r"annum|annual|average daily net assets", re.I)
@@ -23,27 +26,61 @@ _PROSE_RATE = re.compile(
 )
 
 
+# "at the annual rate of 0.25% (0.15% for the Bond Fund, the Income Fund and the Low Duration Fund)"
+_RATE_EXCEPTION = re.compile(
+    rf"{V.RATE_IN_TEXT.pattern}\s*\(\s*{V.RATE_IN_TEXT.pattern}\s+(?:for|in\s+the\s+case\s+of)\s+([^()]{{3,400}})\)",
+    re.I,
+)
+
+
+def exception_rows(
+    flow: Flow, registrant: str | None, scope: ClassScope, diags: list[Diagnostic]
+) -> list[ScheduleRow]:
+    """Funds the prose names with a rate of their own beside the general one: a row each. The
+    general rate is for "each series", which the document does not list: said, not made a row."""
+    rows: list[ScheduleRow] = []
+    for m in _RATE_EXCEPTION.finditer(flow.text):
+        general, rate = V.rate_value(m.group(1)), V.rate_value(m.group(2))
+        funds = fund_list(m.group(3))
+        if rate is None or not funds:
+            continue
+        line_no = flow.line_at(m.start())
+        diags.append(
+            Diagnostic("info", f"rate {general}% stated in prose for the funds it does not name", line_no)
+        )
+        rows.extend(_prose_row(fund, registrant, scope, rate, line_no) for fund in funds)
+    return rows
+
+
 def prose_rows(
     flow: Flow, registrant: str | None, scope: ClassScope, diags: list[Diagnostic]
 ) -> list[ScheduleRow]:
-    """A plan with no schedule table whose prose states one rate for the registrant's shares."""
+    """A plan with no schedule table whose prose states one rate for the registrant's shares (or
+    rates of their own for the funds it names)."""
+    named = exception_rows(flow, registrant, scope, diags)
+    if named:
+        return named
     prose = _PROSE_RATE.search(flow.text)
     rate = V.rate_value(prose.group(2)) if prose else None
     if prose is None or registrant is None or rate is None:
         return []
     line_no = flow.line_at(prose.start())
     diags.append(Diagnostic("warning", f"rate {rate}% read from prose for {registrant}", line_no))
-    return [
-        ScheduleRow(
-            fund=registrant,
-            registrant=registrant,
-            share_class=scope.share_class,
-            aggregate_fee=rate,
-            lines=(line_no, line_no),
-            confidence=0.7,
-            flags=("rate from prose", "fund is the registrant"),
-        )
-    ]
+    row = _prose_row(registrant, registrant, scope, rate, line_no, "fund is the registrant")
+    return [replace(row, confidence=0.7)]
+
+
+def _prose_row(
+    fund: str, registrant: str | None, scope: ClassScope, rate: Decimal, line: int, *more: str
+) -> ScheduleRow:
+    return ScheduleRow(
+        fund=fund,
+        registrant=registrant,
+        share_class=scope.share_class,
+        aggregate_fee=rate,
+        lines=(line, line),
+        flags=("rate from prose", *more),
+    )
 
 
 def prose_rates(t: Tok) -> list[ProseRate]:

@@ -9,6 +9,7 @@ from distplan.documents.lookahead import (
     CLASS_WORD,
     NAME_END,
     VALUE_KINDS,
+    next_index,
     next_meaningful,
     wrapped_before_values,
 )
@@ -87,6 +88,8 @@ def _matrix_header(r: Reader, t: Tok, nxt: Tok | None) -> bool:
 
 def _fund_position(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) -> bool:
     """Does this name start a row? By its place: under a header, before values or classes, in a list."""
+    if r.reg_then_fund and i > 0 and toks[i - 1].row == t.row and toks[i - 1].kind == "registrant":
+        return True  # the fund cell after its trust's on one line
     if not t.first:
         return False
     row, last = r.row, r.last_kind
@@ -118,6 +121,12 @@ def _fund_position(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) 
 
 def _name(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) -> None:
     row = r.row
+    if r.reg_then_fund and t.first:
+        j = next_index(toks, i)
+        if j is not None and toks[j].row == t.row and toks[j].kind in ("fund", "name"):
+            r.close()  # "Pioneer Bond Fund | Pioneer Bond Fund": the trust, then its fund
+            r.registrant, t.kind = t.text, "registrant"
+            return
     if (
         row is not None
         and not row.has_values()

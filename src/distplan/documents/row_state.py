@@ -98,6 +98,8 @@ class Reader:
     zone: list[str] | None = None  # header fields being gathered
     has_fund_col: bool = False
     class_col: bool = False  # the header named a class column ("Classes", "Share Class")
+    reg_then_fund: bool = False  # a "Trust | Fund" table: a line's first name is its trust
+    fund_then_reg: bool = False  # a "Fund | Trust" table: a trust cell after the fund is the row's
     renaming: list[tuple[str, int]] | None = None  # inside an old name / new name table
     header_seen: bool = False
     row: DraftRow | None = None
@@ -153,6 +155,8 @@ class Reader:
             self.columns = columns
         if zone:
             self.class_col = "class" in zone
+            self.reg_then_fund = "registrant" in zone and "fund" in zone[zone.index("registrant") :]
+            self.fund_then_reg = "fund" in zone and "registrant" in zone[zone.index("fund") :]
             self.has_fund_col = "fund" in zone or "registrant" in zone or bool(self.columns)
             self.header_seen = True
         self.zone = None

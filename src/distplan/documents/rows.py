@@ -170,6 +170,23 @@ def _group_rate(r: Reader, t: Tok) -> bool:
 def _registrant(r: Reader, toks: list[Tok], i: int, t: Tok, default_registrant: str | None) -> bool:
     """A trust or company heading the funds that follow, or a group label that is neither."""
     nxt = next_meaningful(toks, i)
+    if t.kind == "registrant" and nxt is not None and nxt.kind == "header" and "registrant" in nxt.fields:
+        # "Equity Funds" | "Trust": the caption of the fund column, the trust column beside it.
+        r.close()
+        r.zone = [*(r.zone or []), "fund"]
+        r.last_kind = "header"
+        return True
+    row = r.row
+    if (
+        t.kind == "registrant"
+        and r.fund_then_reg
+        and row is not None
+        and not row.has_values()
+        and r.last_kind == "fund"
+    ):
+        row.registrant, row.last = t.text, t.line  # the row's cell in the trust column
+        r.last_kind = t.kind
+        return True
     in_class_table = r.class_col or (r.zone is not None and "class" in r.zone)
     if t.kind == "registrant" and in_class_table and nxt is not None and nxt.kind in ("class", "code"):
         t.kind = "fund"  # a single-series company with its own classes: its own registrant

@@ -18,6 +18,7 @@ DATE_MDY = re.compile(
 # "the 1st day of June, 2000", "3 November 2003"
 DATE_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?({_MONTH}),?\s+(\d{{4}})\b", re.I)
 DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+MONTH_YEAR = re.compile(rf"^{_MONTH}\s+\d{{4}}$", re.I)
 ANY_DATE = re.compile(f"{DATE_MDY.pattern}|{DATE_DMY.pattern}|{DATE_NUMERIC.pattern}", re.I)
 
 

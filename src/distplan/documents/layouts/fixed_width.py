@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from distplan.documents.layout import Cell, Line, is_sentence
-from distplan.documents.values import NONE_WORDS
+from distplan.documents.values import NONE_WORDS, RATE_CELL
 
 _TAG_LINE = re.compile(
     r"^\s*</?(PAGE|TABLE|CAPTION|S|C|FN|PRE|DOCUMENT|TEXT|TYPE|SEQUENCE|FILENAME|DESCRIPTION)\b[^>]*>\s*$",
@@ -42,7 +42,10 @@ def text_line(raw: str, no: int) -> Line | None:
         Cell(" ".join(m.group(0).split()), m.start()) for m in _COL_SPLIT.finditer(raw) if m.group(0).strip()
     )
     # Justified prose can hold a wide gap; a line is a table row only if no part reads as prose.
-    if len(cells) > 1 and any(is_sentence(c.text) for c in cells):
+    # A row whose last cell is a bare rate ("Class A of X Equity and      0.20%") is a table row.
+    last = cells[-1].text if cells else ""
+    rate_row = "%" in last and bool(RATE_CELL.match(last))
+    if len(cells) > 1 and not rate_row and any(is_sentence(c.text) for c in cells):
         cells = (Cell(" ".join(stripped.split()), indent),)
     return Line(no, cells, indent=indent)
 
