@@ -62,7 +62,7 @@ def basis(entries: list[Entry], plan: Plan, as_of: date, cache: H.HistoryCache |
     )
 
 
-def _stated(line: Line) -> ScheduleRow:
+def stated_row(line: Line) -> ScheduleRow:
     """The row as the schedule states it: rates from plan terms (or derived) left unstated."""
 
     def own(name: str) -> Decimal | None:
@@ -136,7 +136,9 @@ def _insert(rows: list[ScheduleRow], row: ScheduleRow) -> None:
 
 def _apply(changes: Changes, b: Basis) -> tuple[list[ScheduleRow], list[Operation]]:
     as_of = b.state.as_of
-    base = changes.schedule if changes.schedule is not None else tuple(_stated(line) for line in b.state.rows)
+    base = (
+        changes.schedule if changes.schedule is not None else tuple(stated_row(line) for line in b.state.rows)
+    )
     rows = list(base)
     ops: list[Operation] = []
     removed: set[int] = set()
