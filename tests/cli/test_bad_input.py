@@ -104,6 +104,8 @@ def _commands(e: Env) -> dict[str, list[str]]:
     window = ["--from", "2003-11-01", "--to", "2004-01-01"]
     remaining = [*db, "fees", "remaining", "--as-of", "2003-11-20"]
     board = [*db, "report", "board", "--quarter", "2003Q4", "-o", str(e.root / "b.pdf")]
+    reimb = ["--plan-type", "reimbursement", "--expenses", str(e.expenses)]
+    sai = [*db, "report", "sai", "--fiscal-year-end", "2003-11-30", "-o", str(e.root / "sai.docx")]
     return {
         "extract file": ["extract", BAD],
         "render extracted": ["render", BAD],
@@ -178,6 +180,22 @@ def _commands(e: Env) -> dict[str, list[str]]:
         "fees remaining prime": [*remaining, "--sales", str(e.sales), "--nav", str(e.nav), "--prime", BAD],
         "report board nav": [*board, "--nav", BAD],
         "report board positions": [*board, "--nav", str(e.nav), "--positions", BAD],
+        "report sai nav": [*sai, "--nav", BAD],
+        "report sai expenses": [*sai, "--nav", str(e.nav), *reimb[:2], "--expenses", BAD],
+        "report sai carry_in": [*sai, "--nav", str(e.nav), *reimb, "--carry-in", BAD],
+        "report dealer positions": [
+            *db,
+            "report",
+            "dealer",
+            "--period",
+            "2003-Q4",
+            "--dealer",
+            "D1",
+            "-o",
+            str(e.root / "d.pdf"),
+            "--positions",
+            BAD,
+        ],
         "db": ["--db", "sqlite:///" + BAD, "plans"],
     }
 
@@ -323,6 +341,10 @@ def _cases() -> Iterator[object]:
         "fees remaining prime",
         "report board nav",
         "report board positions",
+        "report sai nav",
+        "report sai expenses",
+        "report sai carry_in",
+        "report dealer positions",
         "db",
     ]
     for name in names:

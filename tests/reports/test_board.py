@@ -106,3 +106,15 @@ def test_docx_has_tables_charts_and_the_total(report: Report, payables: list[dic
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx", "html"])
 def test_same_bytes_twice(fmt: str, report: Report) -> None:
     assert write(report, fmt)[0] == write(report, fmt)[0]
+
+
+def test_positions_add_the_dealer_trails(scope: Scope, demo: Demo) -> None:
+    from distplan.reports.sources import read_positions, trails
+
+    report = board(scope, demo.nav, Q4, generated_at=STAMP, positions=demo.positions)
+    section = next(s for s in report.sections if s.title.startswith("Trails to dealers"))
+    result = trails(scope, read_positions(demo.positions), "2003-Q4")
+    assert [r[0] for r in section.rows] == [t["dealer"] for t in result.totals] == ["D1", "D2"]
+    assert section.total is not None and section.total[4] == sum(t["paid"] for t in result.totals)
+    html = write(report, "html")[0].decode()
+    assert "Small &lt;b&gt;Brokers&lt;/b&gt; Inc" in html and "<b>Brokers" not in html

@@ -146,3 +146,86 @@ def board_cmd(
         ctx, board, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, quarter=chosen,
         generated_at=stamp, positions=positions,
     )  # fmt: skip
+
+
+@report_app.command("ledger")
+def ledger_cmd(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", help="The day, YYYY-MM-DD.")],
+    output: OutOpt,
+    generated_at: GeneratedOpt = None,
+    to: Annotated[str, typer.Option("--to", help="Output format: pdf, xlsx or html.")] = "pdf",
+    plan: PlanOpt = None,
+    known_at: KnownAtOpt = None,
+) -> None:
+    """The ledger report an auditor files: instruments, terms, voids and governance facts with
+    their status on the day, the schedule in force, every entry's hash, the verify result."""
+    from distplan.app.values import parse_date
+    from distplan.reports.ledger_report import ledger_report
+
+    fmt = _format(to, ("pdf", "xlsx", "html"), "ledger")
+    day = flag("--as-of", parse_date, as_of)
+    _emit(ctx, ledger_report, fmt, output, plan=plan, known_at=_known(known_at), as_of=day,
+          generated_at=_stamp(generated_at))  # fmt: skip
+
+
+ExpensesOpt = Annotated[
+    Path | None,
+    typer.Option("--expenses", help="A reimbursement plan's expenses by N-1A category (CSV: month, fund, "
+                 "share_class, category, amount)."),
+]  # fmt: skip
+CarryInOpt = Annotated[
+    Path | None, typer.Option("--carry-in", help="Unreimbursed balances brought into the year (CSV).")
+]
+
+
+@report_app.command("sai")
+def sai_cmd(
+    ctx: typer.Context,
+    fiscal_year_end: Annotated[str, typer.Option("--fiscal-year-end", help="The fiscal year's last day.")],
+    nav: NavOpt,
+    output: OutOpt,
+    to: Annotated[str, typer.Option("--to", help="Output format: docx, xlsx, pdf or html.")] = "docx",
+    plan_type: Annotated[
+        str, typer.Option("--plan-type", help="compensation, or reimbursement (needs --expenses).")
+    ] = "compensation",
+    expenses: ExpensesOpt = None,
+    carry_in: CarryInOpt = None,
+    known_at: KnownAtOpt = None,
+    plan: PlanOpt = None,
+    generated_at: GeneratedOpt = None,
+) -> None:
+    """The SAI's Form N-1A Item 19(g) table for a fiscal year: dollars by category (i)-(vii)
+    and in total per fund and class, the plan type, and unreimbursed amounts carried over in
+    dollars and as a % of net assets on the year's last day."""
+    from distplan.app.values import parse_date
+    from distplan.reports.sai import sai
+
+    fmt = _format(to, ("docx", "xlsx", "pdf", "html"), "sai")
+    day = flag("--fiscal-year-end", parse_date, fiscal_year_end)
+    if plan_type not in ("compensation", "reimbursement"):
+        raise InputError(f"--plan-type {plan_type!r}: expected compensation or reimbursement")
+    if (plan_type == "reimbursement") != (expenses is not None):
+        raise InputError("--plan-type reimbursement and --expenses FILE go together")
+    _emit(ctx, sai, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, year_end=day,
+          generated_at=_stamp(generated_at), expenses=expenses, carry_in=carry_in)  # fmt: skip
+
+
+@report_app.command("dealer")
+def dealer_cmd(
+    ctx: typer.Context,
+    dealer: Annotated[str, typer.Option("--dealer", help="The dealer's id, as recorded.")],
+    output: OutOpt,
+    period: Annotated[str, typer.Option("--period", help="A quarter (2004-Q1) or a month (2004-01).")],
+    positions: Annotated[Path, typer.Option("--positions", help="Dealer positions, CSV or Parquet.")],
+    generated_at: GeneratedOpt = None,
+    known_at: KnownAtOpt = None,
+    to: Annotated[str, typer.Option("--to", help="Output format: pdf, xlsx or html.")] = "pdf",
+    plan: PlanOpt = None,
+) -> None:
+    """A dealer's trail statement for a payment period (the figures of `distplan fees trails`)."""
+    from distplan.reports.dealer import dealer_statement
+
+    fmt = _format(to, ("pdf", "xlsx", "html"), "dealer")
+    _emit(ctx, dealer_statement, fmt, output, plan=plan, known_at=_known(known_at), positions=positions,
+          period=period, dealer=dealer, generated_at=_stamp(generated_at))  # fmt: skip
