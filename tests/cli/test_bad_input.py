@@ -376,7 +376,7 @@ def test_a_bad_input_file_is_one_line_and_exit_2(
 
 
 def _output_commands_names() -> list[str]:
-    return ["render", "sample-data", "fees accrue", "fees payables", "report statement"]
+    return ["render", "sample-data", "fees accrue", "fees payables", "report statement", "draft"]
 
 
 def _output_commands(e: Env, out: Path) -> dict[str, list[str]]:
@@ -416,6 +416,18 @@ def _output_commands(e: Env, out: Path) -> dict[str, list[str]]:
             str(e.nav),
             "--month",
             "2003-11",
+            "-o",
+            str(out),
+        ],
+        "draft": [
+            *db,
+            "draft",
+            "--as-of",
+            "2003-11-10",
+            "--effective",
+            "2003-12-01",
+            "--remove",
+            "INVESCO Energy Fund",
             "-o",
             str(out),
         ],

@@ -146,3 +146,31 @@ def test_the_approvals_and_the_vote_clear_every_finding(aim: AimDraft, tmp_path:
     ok("--db", aim.url, "record", str(aim.draft), "--recorded-at", "2004-06-30T00:00:00Z")
     ok("--db", aim.url, "record", str(governance), "--recorded-at", "2004-06-30T00:00:01Z")
     assert _check(aim) - before == set()
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (lambda d: d.update(effective_date=None), "effective_date"),
+        (lambda d: d.update(kind="schedule"), "not an amendment"),
+        (lambda d: d["plan"].update(title="Some Other Plan"), "does not hold"),
+        (lambda d: d.update(effective_date="2004-02-30"), "effective_date"),
+        (lambda d: d["schedule"]["rows"][0].update(service_fee="-1"), "service_fee"),
+    ],
+)
+def test_a_bad_draft_is_one_line(aim: AimDraft, tmp_path: Path, edit: Any, named: str) -> None:
+    data = json.loads(aim.draft.read_text())
+    edit(data)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    result = run_cli("--db", aim.url, "preview", str(bad), "--json")
+    assert result.code == 2, result.err
+    assert len(result.err.strip().splitlines()) == 1 and named in result.err and "Traceback" not in result.err
+
+
+def test_net_assets_short_of_the_year_are_one_line(aim: AimDraft, tmp_path: Path) -> None:
+    short = tmp_path / "short.parquet"
+    ok("--db", aim.url, "sample-data", "--from", "2003-11-01", "--to", "2004-01-01", "--out", str(short))
+    result = run_cli("--db", aim.url, "preview", str(aim.draft), "--nav", str(short))
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert "2003-07-01 to 2004-06-30" in result.err and str(short) in result.err

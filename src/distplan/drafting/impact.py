@@ -10,11 +10,13 @@ rename); a fund the net assets do not hold is left out of both sides and named.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from distplan.app.errors import Invalid
+from distplan.errors import InputError
 from distplan.history import Line
 from distplan.model import CoveragePeriod, FundClassKey
 
@@ -112,8 +114,17 @@ def fee_impact(
 
         base_cov, base_missing = side(before)
         reform_cov, reform_missing = side(after)
-        base = payables(base_cov, nav, start, end, engine=engine) if base_cov else None
-        reform = payables(reform_cov, nav, start, end, engine=engine) if reform_cov else None
+        try:
+            base = payables(base_cov, nav, start, end, engine=engine) if base_cov else None
+            reform = payables(reform_cov, nav, start, end, engine=engine) if reform_cov else None
+        except InputError as exc:
+            last = end - timedelta(days=1)
+            why = str(exc).removesuffix(" (--carry-missing carries the last NAV)")
+            raise Invalid(
+                f"the fee change covers {start} to {last} (the 12 whole months before the draft takes "
+                f"effect), so --nav needs net assets for every day of them: {why}",
+                "nav",
+            ) from None
     finally:
         engine.close()
     base_fees = _fees(base.table) if base else {}
