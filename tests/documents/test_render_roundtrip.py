@@ -25,22 +25,10 @@ DOCUMENTS = sorted(CORPUS.glob("*.txt"))
 # class column read as funds "C"/"R", a date read as a fund, prose fragments as funds). They are
 # the extractor's to fix (see /work/notes/render-to-extract-rows.md); not strict, so they pass
 # as soon as the extractor reads the original right.
-MISREAD_ORIGINALS = {
-    "pioneer-funds-distribution-plan-appendix-a-b-class-rates-2013-truncated": "prose fragments read as funds",
-}
+MISREAD_ORIGINALS: dict[str, str] = {}
 # Canonical text the extractor in main does not read back yet (render's to fix, or a construct
 # noted for extract-rows): same non-strict xfail.
-NOT_READ_BACK = {
-    "invesco-acst-service-plan-reimbursement-class-a-amend2-name-changes-2020": (
-        "rename_fund written as prose ('All references ... shall mean') is not read as a rename"
-    ),
-    "invesco-aimf-service-plan-reimbursement-class-a-amend2-name-changes-2020": (
-        "rename_fund written as prose ('All references ... shall mean') is not read as a rename"
-    ),
-    "neubergerberman-equity-funds-trust-class-12b-1-plan-schedule-a-2009": (
-        "class 'Trust' ('(Trust Class Shares)', '(TRUST CLASS)') is not read back"
-    ),
-}
+NOT_READ_BACK: dict[str, str] = {}
 
 
 def _row(r: ScheduleRow) -> tuple[Any, ...]:

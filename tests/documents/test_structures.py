@@ -376,3 +376,52 @@ def test_a_class_ending_in_a_digit_without_a_footnote_is_kept() -> None:
 """
     )
     assert [c for _, _, c, _ in rows_of(inst)] == ["C", "C1"]
+
+
+def test_a_rename_table_ends_where_the_text_goes_on() -> None:
+    inst = extract_text(
+        """AMENDMENT NO. 3
+TO THE SERVICE PLAN
+WHEREAS, the parties desire to amend the Plan to change the following Funds' names:
+  FUND NAME                                  NEW FUND NAME
+  Psi Old Growth Fund
+                                             Psi Growth Fund
+NOW THEREFORE, Schedule A to the Plan is hereby deleted in its entirety and replaced with the following:
+                                  "SCHEDULE A
+                              TO THE SERVICE PLAN
+  PSI FUNDS TRUST                    Maximum
+                                     Service
+  PORTFOLIO                            Fee
+  Psi Growth Fund                     0.25%"
+"""
+    )
+    renames = [(op.target, op.new_name) for op in inst.operations if op.op == "rename_fund"]
+    assert renames == [("Psi Old Growth Fund", "Psi Growth Fund")]
+    assert rows_of(inst) == [("PSI FUNDS TRUST", "Psi Growth Fund", None, Decimal("0.25"))]
+
+
+def test_a_class_line_in_parentheses_names_a_word_class() -> None:
+    inst = extract_text(
+        """SCHEDULE A
+(TRUST CLASS)
+  Omega Bond Fund         0.10%
+  Omega Equity Fund       0.10%
+"""
+    )
+    assert {c for _, _, c, _ in rows_of(inst)} == {"Trust"}  # "Trust" is also a trust's word
+
+
+def test_a_trust_named_like_a_fund_atop_a_header_block_heads_its_table() -> None:
+    inst = extract_text(
+        """SCHEDULE A
+  Omega Value Fund                 Maximum
+                        Share     Aggregate
+  PORTFOLIO             Class        Fee
+  Omega Value Fund     Class A      0.25%
+  Omega Value Fund     Class C      1.00%
+"""
+    )
+    assert rows_of(inst) == [
+        ("Omega Value Fund", "Omega Value Fund", "A", Decimal("0.25")),
+        ("Omega Value Fund", "Omega Value Fund", "C", Decimal("1.00")),
+    ]

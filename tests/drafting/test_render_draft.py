@@ -52,10 +52,6 @@ def test_the_text_reads_back_as_the_draft(aim: AimDraft) -> None:
     assert projection(again) == projection(draft)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extract: a rename table runs on past prose and headings (rows.py; /work/notes/draft-to-extract.md)",
-)
 def test_a_draft_with_a_rename_round_trips(aim: AimDraft) -> None:
     draft = _draft(aim)
     again = extract_text(render_document(draft, "text").data.decode(), path="draft.txt")

@@ -167,7 +167,7 @@ def _classify_text(raw: str) -> Tok:
         found = V.find_classes(bare)
         # A line that is only "TRUST CLASS": the class is the word itself, even one that elsewhere
         # is a trust's name ("Insurance Trust Class A" reads otherwise).
-        alone = _WORD_CLASS.match(bare)
+        alone = _WORD_CLASS.match(bare.strip("() "))
         if not found and alone and alone.group(1).lower() not in _NOT_CLASS_ALONE:
             found = [V.normalize_class(alone.group(1))]
         if found:
@@ -207,9 +207,17 @@ def _classify_text(raw: str) -> Tok:
 
 def tokens(doc: Document) -> list[Tok]:
     toks: list[Tok] = []
+    caption: Tok | None = None  # a name read as the fund column's header, atop a header block
     for row, line in enumerate(doc.lines):
         for i, cell in enumerate(line.cells):
             toks.append(classify(cell.text, line, i, row))
+        line_toks = toks[len(toks) - len(line.cells) :]
+        if caption is not None and line_toks[0].kind == "header" and "fund" in line_toks[0].fields:
+            # The block names its fund column further down ("PORTFOLIO"): the name above titles the
+            # table, the trust whose funds follow, even one named like a fund ("Pioneer Bond Fund").
+            caption.kind, caption.fields, caption = "registrant", (), None
+        elif caption is not None and not all(t.kind in ("header", "pct", "other") for t in line_toks):
+            caption = None
         # A line of values is a data row: its leading cell is a fund name even if it reads "Fund".
         if len(line.cells) > 1 and any(
             t.kind in ("rate", "none") for t in toks[len(toks) - len(line.cells) + 1 :]
@@ -248,5 +256,5 @@ def tokens(doc: Document) -> list[Tok]:
                 )
                 lead.kind = "registrant" if is_reg else "header"
                 if not is_reg:
-                    lead.fields = ("fund",)
+                    lead.fields, caption = ("fund",), lead
     return toks

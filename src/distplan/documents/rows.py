@@ -54,6 +54,8 @@ def _structure(r: Reader, toks: list[Tok], i: int, t: Tok, default_registrant: s
     """Read a cell that shapes the table (heading, header, registrant, prose, stop); False when the
     cell is one of a row's, left to `read_cell`. May re-classify the cell on its way."""
     out = r.out
+    if t.kind in ("heading", "prose", "stop"):
+        r.renaming = None  # a rename table ends where the text or a schedule goes on
     if t.kind == "heading":
         r.end_table()
         r.active, r.header_seen, r.has_fund_col, r.columns = True, False, False, []
