@@ -66,6 +66,8 @@ def test_the_page_previews_the_draft(aim_site: Site) -> None:
     assert "Rule 12b-1(b)(4)" in page.text and "To clear" in page.text
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
     assert 'id="record"' in page.text
+    assert 'id="coverage-before"' in page.text and 'id="coverage-after"' in page.text
+    assert "Amendment No. 5 (draft)" in page.text
 
 
 def test_the_downloads(aim_site: Site) -> None:

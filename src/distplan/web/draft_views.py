@@ -18,10 +18,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from distplan import drafting
 from distplan.app import Invalid, Upload
+from distplan.app.results import CoverageView
 from distplan.app.roles import READ_ALL, RECORD
 from distplan.app.values import parse_date
 from distplan.drafting.build import stated_row
 from distplan.model import Instrument, ScheduleRow, instrument_to_json
+from distplan.web import chart
 from distplan.web.api import PlanId
 from distplan.web.auth import check_csrf, state
 from distplan.web.pages import page, router, signed_in, today
@@ -95,6 +97,17 @@ def _build(
     return rows, draft, view
 
 
+def _charts(now: CoverageView, preview: Any) -> tuple[Any, Any]:
+    """The coverage chart before and after the draft (its effective date one more split)."""
+    draft = preview.draft
+    label = f"Amendment No. {draft.amendment_number} (draft)"
+    after = sorted([*now.amendments, (draft.effective_date, label)])
+    return (
+        chart.build(CoverageView(now.plan, None, preview.before, now.amendments)),
+        chart.build(CoverageView(now.plan, None, preview.after, after)),
+    )
+
+
 def _nav(request: Request, fields: Fields) -> Any:
     upload_id = _one(fields, "nav")
     return state(request).uploads.path(upload_id) if upload_id else None
@@ -105,11 +118,11 @@ def draft_page(request: Request, plan_id: PlanId) -> Response:
     signed_in(request, READ_ALL)
     fields = {k: request.query_params.getlist(k) for k in request.query_params}
     rows, draft, view = _build(request, plan_id, fields)
-    preview = None
+    preview, charts = None, None
     if draft is not None:
-        preview = state(request).workspace.preview(
-            instrument_to_json(draft), plan_ref=plan_id, nav=_nav(request, fields)
-        )
+        ws = state(request).workspace
+        preview = ws.preview(instrument_to_json(draft), plan_ref=plan_id, nav=_nav(request, fields))
+        charts = _charts(ws.coverage(plan_id), preview)
     as_of, effective = _days(fields, request)
     return page(
         request,
@@ -122,6 +135,7 @@ def draft_page(request: Request, plan_id: PlanId) -> Response:
         effective=effective,
         draft=draft,
         preview=preview,
+        charts=charts,
         query=request.url.query,
     )
 
