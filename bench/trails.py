@@ -1,144 +1,208 @@
-"""Benchmark (small): dealer trails for one quarter on DuckDB, from generated positions.
+"""Benchmark: dealer trails on DuckDB at scale, against one hand-written DuckDB query.
 
-    .venv/bin/python bench/trails.py [--dealers 50] [--fund-classes 50] [--months 4] [--repeat 2]
+    .venv/bin/python bench/trails.py                    # 2,000 dealers: ~100M position-days
+    .venv/bin/python bench/trails.py --dealers 100      # ~5M, a minute
+    [--fund-classes 50] [--months 4] [--cache /tmp/distplan-bench-trails] [--memory 2GB]
 
-Generates (seeded) positions for every NYSE session of 2003-10-01..2004-03-31 (the carries
-start at the agreements' first period, 2003-Q4, so two quarters are computed), one agreement
-per dealer (quarterly, 0.25%, prepaid 12 months for odd dealers), and times `trails` for
-2004-Q1 (the engine part and the settlement). Prints position rows, wall time, rows/s and the
-peak RSS. Not yet: the 100M-row case, the hand-written-query comparison, Spark.
+Positions (seeded, deterministic) for every NYSE session of 2004 (252), dealers x fund-classes
+x purchase months rows per session, are generated once by DuckDB into a Parquet file in the
+cache folder and reused. One agreement per dealer from 2004-01-01 (quarterly, 0.25%, a $100
+minimum, prepaid 12 months for odd dealers); `trails` for 2004-Q4 computes every quarter of 2004
+(the carries), so every position-day is used.
+
+Each measured step runs in a child process of its own, so its peak RSS (ru_maxrss) is its own:
+1. `scan`: `positionscan.scan_positions`, the engine-side checks of the file (one aggregate
+   pass and one grouping for repeated keys);
+2. `trails`: `trails()` end to end on the scanned file (name folding, the daily accrual, dealer
+   of record, settlement), with the checks of 1 inside it as the CLI runs them, and without;
+3. `hand`: one hand-written DuckDB query doing the same daily accrual (HUGEINT arithmetic, the
+   same small day and terms tables), no checks, no dealer of record, no settlement.
+The Q4 accrual of every dealer and fund-class is compared between 2 and 3 (must be 0 differing).
+The machine's load average is printed before each step.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
+import os
 import resource
+import subprocess
+import sys
 import time
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
 
-import pyarrow as pa
-
-from distplan.fees import Engine
-from distplan.fees.agreements import Agreement, Dealer
-from distplan.fees.trails import trails
-from distplan.fees.trailterms import parse_period
-from distplan.model import CoveragePeriod
-from distplan.periods import Period, nyse_sessions
+YEAR = (date(2004, 1, 1), date(2005, 1, 1))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dealers", type=int, default=50)
-    ap.add_argument("--fund-classes", type=int, default=50)
-    ap.add_argument("--months", type=int, default=4)
-    ap.add_argument("--repeat", type=int, default=2)
-    args = ap.parse_args()
-    rnd = random.Random(7)
-    sessions = nyse_sessions(Period(date(2003, 9, 25), date(2004, 4, 1)))
-    funds = [f"Fund {i:04d}" for i in range(args.fund_classes)]
-    months = [date(2003, m, 1) for m in range(1, 1 + args.months)]
-    n = len(sessions) * args.dealers * len(funds) * len(months)
-    cols = {
-        "date": [s for s in sessions for _ in range(n // len(sessions))],
-        "dealer": [f"D{d:04d}" for _ in sessions for d in range(args.dealers) for _ in funds for _ in months],
-        "fund": [f for _ in sessions for _ in range(args.dealers) for f in funds for _ in months],
-        "share_class": ["A"] * n,
-        "purchase_month": [m for _ in sessions for _ in range(args.dealers) for _ in funds for m in months],
-        "cents": [rnd.randrange(1, 10**9) for _ in range(n)],
-    }
-    table = pa.table(cols).cast(
-        pa.schema(
-            [
-                ("date", pa.date32()),
-                ("dealer", pa.string()),
-                ("fund", pa.string()),
-                ("share_class", pa.string()),
-                ("purchase_month", pa.date32()),
-                ("cents", pa.int64()),
-            ]
-        )
+def _path(a: argparse.Namespace) -> Path:
+    return Path(a.cache) / f"positions-{a.dealers}x{a.fund_classes}x{a.months}.parquet"
+
+
+def generate(a: argparse.Namespace) -> None:
+    import duckdb
+
+    from distplan.periods import Period, nyse_sessions
+
+    out = _path(a)
+    if out.is_file():
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sessions = [s for s in nyse_sessions(Period(date(2003, 12, 20), YEAR[1])) if s >= date(2003, 12, 31)]
+    con = duckdb.connect(config={"memory_limit": a.memory, "preserve_insertion_order": False})
+    con.execute("CREATE TABLE s AS SELECT UNNEST(?::DATE[]) AS date", [sessions])
+    tmp = out.with_suffix(".tmp")
+    # net assets: a seeded hash of the row's key, $0.01 to $10,000,000.00
+    con.execute(
+        f"""COPY (
+          SELECT s.date, printf('D%04d', d.i) AS dealer, printf('Fund %04d', f.i) AS fund, 'A' AS share_class,
+                 make_date(2003, m.i + 1, 1) AS purchase_month,
+                 CAST((hash(d.i, f.i, m.i, s.date, 7) % 1000000000 + 1) / 100 AS DECIMAL(15, 2)) AS net_assets
+          FROM s, range({a.dealers}) d(i), range({a.fund_classes}) f(i), range({a.months}) m(i)
+        ) TO '{tmp}' (FORMAT PARQUET, ROW_GROUP_SIZE 1000000)"""
     )
+    tmp.rename(out)
+
+
+def _setup(a: argparse.Namespace) -> tuple[list, list]:
+    from distplan.fees.agreements import Agreement, Dealer
+    from distplan.model import CoveragePeriod
+
     dealers = [
         Dealer(
             f"D{d:04d}",
             f"Dealer {d}",
-            (
-                Agreement(
-                    date(2003, 10, 1), None, None, Decimal("0.25"), "quarterly", Decimal(100), 12 * (d % 2)
-                ),
-            ),
+            (Agreement(YEAR[0], None, None, Decimal("0.25"), "quarterly", Decimal(100), 12 * (d % 2)),),
         )
-        for d in range(args.dealers)
+        for d in range(a.dealers)
     ]
     coverage = [
-        CoveragePeriod("Plan", None, f, "A", date(2003, 1, 1), None, None, Decimal("0.25"), None, "x")
-        for f in funds
+        CoveragePeriod(
+            "Plan", None, f"Fund {i:04d}", "A", date(2003, 1, 1), None, None, Decimal("0.25"), None, "x"
+        )
+        for i in range(a.fund_classes)
     ]
-    frequency, period = parse_period("2004-Q1")
-    engine = Engine.duckdb()
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        result = trails(engine, table, dealers, coverage, frequency, period)
-        wall = time.perf_counter() - t
-        print(f"{n:,} position rows, {len(result.rows):,} trail rows: {wall:.2f} s, {n / wall:,.0f} rows/s")
-    print(
-        f"hand-written DuckDB query (the daily accrual only): {_hand(table, dealers, coverage, period):.2f} s"
-    )
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return dealers, coverage
 
 
-def _hand(table: pa.Table, dealers: list[Dealer], coverage: list[CoveragePeriod], period: Any) -> float:
-    """The same daily accrual as one SQL query (HUGEINT arithmetic) over the same inputs; checks
-    it equals the engine's per-period sums and returns its wall time."""
-    import duckdb
+def step(a: argparse.Namespace) -> dict[str, object]:
+    from distplan.fees import Engine
+    from distplan.fees.positionscan import scan_positions
+    from distplan.fees.trails import trails
+    from distplan.fees.trailterms import parse_period
 
-    from distplan.fees import trails as T
+    dealers, coverage = _setup(a)
+    engine = Engine.duckdb(memory_limit=a.memory)
+    t = time.perf_counter()
+    result: dict[str, object] = {}
+    if a.step == "scan":
+        scan_positions(engine, _path(a))
+    elif a.step in ("trails", "trails-unchecked"):
+        positions = scan_positions(engine, _path(a)) if a.step == "trails" else _unchecked(engine, a)
+        frequency, period = parse_period("2004-Q4")
+        rows = trails(engine, positions, dealers, coverage, frequency, period).rows
+        result["q4"] = {f"{r['dealer']}|{r['fund']}": int(r["accrued"] * 100) for r in rows}
+    else:
+        result["q4"] = _hand(engine, a, dealers, coverage)
+    result["wall"] = time.perf_counter() - t
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _unchecked(engine: object, a: argparse.Namespace) -> object:
+    """The file as the engine reads it, cast as `scan_positions` casts it, without its checks."""
+    raw = engine.read_parquet(_path(a))  # type: ignore[attr-defined]
+    return raw.mutate(cents=(raw.net_assets * 100).cast("int64")).drop("net_assets")
+
+
+def _hand(engine: object, a: argparse.Namespace, dealers: list, coverage: list) -> dict[str, int]:
+    """The daily trail accrual as one SQL query over the same Parquet file and small tables."""
     from distplan.fees.calendar import Calendar
-    from distplan.fees.trailterms import days_table, last_sessions, periods_between, terms_table
+    from distplan.fees.trailterms import days_table, periods_between, terms_table
+    from distplan.model import FundClassKey
 
-    periods = periods_between("quarterly", date(2003, 10, 1), period.end)
-    cal = Calendar.build(periods[0].start, periods[-1].end)
-    pos, names = T._keyed(table, coverage, {d.id for d in dealers}, [])
-    days = days_table(cal, periods)
-    terms = terms_table(
-        dealers,
-        {(d, T.FundClassKey(f, c)) for d, f, c in names},
-        coverage,
-        cal,
-        periods[0].start,
-        periods[-1].end,
+    periods = periods_between("quarterly", *YEAR)
+    cal = Calendar.build(*YEAR)
+    pairs = {(d.id, FundClassKey.of(c.fund, c.share_class)) for d in dealers for c in coverage}
+    import pyarrow as pa
+
+    keys = pa.table(
+        {
+            "dealer": [d.id for d in dealers for _ in coverage],
+            "fund": [c.fund for _ in dealers for c in coverage],
+            "share_class": ["A"] * (len(dealers) * len(coverage)),
+            "fk": [FundClassKey.of(c.fund, "A").fund for _ in dealers for c in coverage],
+            "ck": [FundClassKey.of(c.fund, "A").share_class for _ in dealers for c in coverage],
+        }
     )
-    con = duckdb.connect()
-    con.register("p", pos)
-    con.register("d", days)
-    con.register("t", terms)
-    sql = """
-      WITH daily AS (
+    con = engine.con.con  # type: ignore[attr-defined]  # the DuckDB connection under ibis
+    con.register("k", keys)
+    con.register("d", days_table(cal, periods))
+    con.register("t", terms_table(dealers, pairs, coverage, cal, *YEAR))
+    sql = f"""
+      WITH p AS (
+        SELECT x.date, k.dealer, k.fk, k.ck, year(x.purchase_month) * 12 + month(x.purchase_month) - 1 AS pm,
+               CAST(x.net_assets * 100 AS BIGINT) AS cents
+        FROM read_parquet('{_path(a)}') x JOIN k USING (dealer, fund, share_class)),
+      daily AS (
         SELECT p.dealer, p.fk, p.ck, d.ord, d.period_id, d.m, t.R, CAST(SUM(p.cents) AS HUGEINT) AS e
         FROM p JOIN d ON p.date = d.session
         JOIN t ON p.dealer = t.dealer AND p.fk = t.fk AND p.ck = t.ck AND t.lo <= d.ord AND d.ord < t.hi
         WHERE p.pm + t.P <= d.month
         GROUP BY ALL)
-      SELECT dealer, fk, ck, period_id,
-        SUM(e * R // m + CASE WHEN 2 * (e * R % m) > m OR (2 * (e * R % m) = m AND (e * R // m) % 2 = 1)
-                              THEN 1 ELSE 0 END)::BIGINT AS accrued
-      FROM daily GROUP BY ALL ORDER BY ALL"""
+      SELECT dealer, fk, period_id, SUM(e * R // m + CASE WHEN 2 * (e * R % m) > m OR (2 * (e * R % m) = m AND (e * R // m) % 2 = 1)
+                                  THEN 1 ELSE 0 END)::BIGINT AS accrued
+      FROM daily GROUP BY ALL"""  # every quarter (trails needs them all for the carries)
+    rows = con.sql(sql).fetchall()
+    fund = {FundClassKey.of(c.fund, "A").fund: c.fund for c in coverage}
+    return {f"{d}|{fund[fk]}": int(c) for d, fk, pid, c in rows if pid == 3}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dealers", type=int, default=2000)
+    ap.add_argument("--fund-classes", type=int, default=50)
+    ap.add_argument("--months", type=int, default=4)
+    ap.add_argument("--cache", default="/tmp/distplan-bench-trails")
+    ap.add_argument("--memory", default="2GB", help="DuckDB's memory limit (it spills beyond)")
+    ap.add_argument("--steps", default="scan,trails,trails-unchecked,hand")
+    ap.add_argument("--step", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.step:
+        print(json.dumps(step(a) if a.step != "generate" else (generate(a) or {})))
+        return
+    base = [sys.executable, __file__, *sys.argv[1:]]
+    print(f"load {os.getloadavg()[0]:.2f}: generating {_path(a)} (once; reused)", flush=True)
     t = time.perf_counter()
-    hand = con.sql(sql).to_arrow_table()
-    wall = time.perf_counter() - t
-    daily, _ = T._expressions(pos, days, terms, last_sessions(cal, periods))
-    engine = Engine.duckdb()
-    mine = engine.to_arrow(
-        daily.select("dealer", "fk", "ck", "period_id", "accrued").order_by(
-            ["dealer", "fk", "ck", "period_id"]
+    subprocess.run([*base, "--step", "generate"], check=True, stdout=subprocess.DEVNULL)
+    import pyarrow.parquet as pq
+
+    n = pq.ParquetFile(_path(a)).metadata.num_rows
+    print(f"{n:,} position rows (position-days) ready in {time.perf_counter() - t:.0f} s", flush=True)
+    results = {}
+    for name in a.steps.split(","):
+        load = os.getloadavg()[0]
+        done = subprocess.run([*base, "--step", name], check=True, capture_output=True, text=True)
+        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        r = results[name]
+        print(
+            f"{name:17s} {r['wall']:7.1f} s  {n / r['wall']:12,.0f} rows/s  peak RSS {r['rss_mb']:6.0f} MB  "
+            f"(load before {load:.2f})",
+            flush=True,
         )
-    )
-    differ = sum(a != b for a, b in zip(hand.to_pylist(), mine.to_pylist(), strict=True))
-    print(f"rows differing between the engine and the hand-written query: {differ} of {hand.num_rows}")
-    return wall
+    if "hand" in results:
+        hand = results["hand"]
+        for name in ("trails", "trails-unchecked"):
+            if name in results:
+                got = results[name]["q4"]
+                differ = sum(got.get(k) != v for k, v in hand["q4"].items()) + len(set(got) - set(hand["q4"]))
+                print(
+                    f"{name}: {results[name]['wall'] / hand['wall']:.2f}x the hand-written query; "
+                    f"Q4 accruals differing: {differ} of {len(hand['q4'])}"
+                )
+    print(f"load after {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

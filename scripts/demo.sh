@@ -5,6 +5,7 @@
 #   -> ledger (record amendments, plan terms) -> history (timeline, diff, verify)
 #   -> fees (sample NAV, November and December 2003 payables)
 #   -> compliance (governance facts, findings, deadline calendar)
+#   -> dealers (agreements, trails, retention, the FINRA remaining amount)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=demo-out
@@ -51,6 +52,24 @@ fi
 echo "  Open the app:  $dp $db serve   then http://127.0.0.1:8000/ and sign in as demo / demo-password"
 echo "  API token:     $dp $db users token demo"
 echo "  Other roles:   $dp $db users add NAME --role admin|administrator|distributor|auditor --password-stdin"
+
+step "8. The distributor's side: dealer agreements, a quarter's trails, retention, the FINRA remaining amount"
+# examples/dealers/: hypothetical dealers holding AIM Investor funds (generate.py wrote the CSVs)
+$dp $db dealers record examples/dealers/agreements.yaml
+$dp $db fees trails --positions examples/dealers/positions.csv --period 2003-Q4 --out "$out/trails-2003-Q4.csv"
+$dp $db fees retention --nav "$out/nav.parquet" --positions examples/dealers/positions.csv --month 2003-12
+# Investor Class has no asset-based charge, so the remaining amount is shown on a second ledger
+# with HYPOTHETICAL terms (0.75% asset-based + 0.25% service) on the same amendments.
+rm -f "$out/class-b.db"
+dbb="--db sqlite:///$out/class-b.db"
+$dp $dbb record examples/aim/aim-investor-amend2-2003-11-03.txt examples/aim/aim-investor-amend3-2003-11-20.txt \
+  examples/aim/aim-investor-amend4-2003-11-24.txt > /dev/null
+$dp $dbb terms set --effective 2003-07-01 --distribution 0.75 --service 0.25 \
+  --source "hypothetical terms for the demo: 0.75% asset-based sales charge, 0.25% service fee" > /dev/null
+$dp $dbb sample-data --from 2003-11-01 --to 2004-01-01 --out "$out/nav-class-b.parquet"
+$dp $dbb fees remaining --sales examples/dealers/sales.csv --nav "$out/nav-class-b.parquet" \
+  --prime examples/dealers/prime-rate.csv --as-of 2003-12-31 \
+  || echo "(distplan fees remaining exits 1 on a finding: the sample's Energy Fund sells too little)"
 
 step "10. Draft Amendment No. 5 and preview it (nothing recorded): diff, findings, a year's fees, redline"
 $dp $db sample-data --from 2003-07-01 --to 2004-07-01 --out "$out/nav-12m.parquet"

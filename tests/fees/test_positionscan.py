@@ -70,7 +70,7 @@ ROW = {
         (
             [{**ROW, "dealer": " "}, {**ROW, "dealer": ""}],
             {},
-            "an empty date, dealer, fund or purchase month, or one that is not a date (and 1 more row(s))",
+            "an empty dealer or fund",
         ),
         ([{**ROW, "net_assets": 10.0}], {"net_assets": pa.float64()}, "not floating point"),
     ],

@@ -62,30 +62,52 @@ def scan_positions(engine: Engine, path: Path) -> ibis.Table:
     if day is None or month is None:
         bad = "date" if day is None else "purchase_month"
         raise InputError(f"{path}: column {bad} has type {kinds[bad]}; expected a date")
-    cents = col["net_assets"].cast(dt.Decimal(38, 4)) * 100
+    # The checks read net assets as stated (no cast can overflow before them); the cents are
+    # cast after them, in 18 digits (int64 arithmetic) when the scale allows it.
+    scale = na.scale if na.is_decimal() and na.scale is not None else 0
+    amount = col["net_assets"]
+    wide = dt.Decimal(18 if scale <= 3 else 38, scale)
+    cents = amount.cast("int64") * 100 if na.is_integer() else amount.cast(wide) * 100
     table = raw.select(
         date=day,
         dealer=col["dealer"].cast("string"),
         fund=col["fund"].cast("string"),
         share_class=col["share_class"].cast("string").fill_null(""),
         purchase_month=month.truncate("M"),
+        amount=amount,
         cents=cents,
     )
+    # Cheap aggregates over every row; the names are checked on their distinct values.
     problems = {
-        "an empty date, dealer, fund or purchase month, or one that is not a date": (
-            table.date.isnull()
-            | table.dealer.isnull()
-            | (table.dealer.strip() == "")
-            | table.fund.isnull()
-            | (table.fund.strip() == "")
-            | table.purchase_month.isnull()
-        ),
-        "net_assets is empty": table.cents.isnull(),
-        "net_assets is negative": table.cents < 0,
-        "net_assets has sub-cent digits (positions are in dollars and cents)": table.cents
-        != table.cents.floor(),
-        "net_assets is $10 trillion or more": table.cents >= MAX_CENTS,
+        "an empty date or purchase month, or one that is not a date": table.date.isnull()
+        | table.purchase_month.isnull(),
+        "net_assets is empty": table.amount.isnull(),
+        "net_assets is negative": table.amount < 0,
+        "net_assets is $10 trillion or more": table.amount >= MAX_CENTS // 100,
     }
+    if scale > 2:
+        problems["net_assets has sub-cent digits (positions are in dollars and cents)"] = (
+            table.amount.cast(dt.Decimal(38, scale)) * 100
+            != (table.amount.cast(dt.Decimal(38, scale)) * 100).floor()
+        )
+    names = table.select("dealer", "fund").distinct()
+    empty = (
+        names.dealer.isnull()
+        | (names.dealer.strip() == "")
+        | names.fund.isnull()
+        | (names.fund.strip() == "")
+    )
+    (bad_names,) = engine.to_arrow(names.filter(empty).limit(1)).to_pylist() or [None]
+    if bad_names is not None:
+        first = engine.to_arrow(
+            table.filter(
+                (table.dealer == bad_names["dealer"])
+                | (table.fund == bad_names["fund"])
+                | table.dealer.isnull()
+                | table.fund.isnull()
+            ).limit(1)
+        ).to_pylist()
+        raise InputError(f"{path}: {_where(first[0] if first else bad_names)}: an empty dealer or fund")
     counts = engine.to_arrow(
         table.aggregate(**{f"p{i}": c.cast("int64").sum() for i, c in enumerate(problems.values())})
     )
@@ -94,7 +116,7 @@ def scan_positions(engine: Engine, path: Path) -> ibis.Table:
         if n:
             (first,) = engine.to_arrow(table.filter(cond.fill_null(True)).limit(1)).to_pylist()
             raise InputError(f"{path}: {_where(first)}: {what}{_more(n)}")
-    checked = table.mutate(cents=table.cents.cast("int64"))
+    checked = table.drop("amount").mutate(cents=table.cents.cast("int64"))
     dup = checked.group_by(list(KEY)).aggregate(n=checked.count())
     found = engine.to_arrow(dup.filter(dup.n > 1).limit(1)).to_pylist()
     if found:

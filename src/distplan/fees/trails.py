@@ -91,8 +91,9 @@ def trails(
         raise InputError(f"--period {period.label}: before the first agreement ({first})")
     periods = periods_between(frequency, period_of(frequency, first).start, period.end)
     warnings: list[str] = []
-    daily, dor = _accrual(engine, positions, paid_so, coverage, periods, warnings)
-    agg = engine.to_arrow(daily).to_pylist()
+    other = frozenset(d.id for d in dealers if d.frequency != frequency)  # paid in the other periods
+    daily, dor = _accrual(engine, positions, paid_so, coverage, periods, warnings, other)
+    agg = _exact(engine.to_arrow(daily).to_pylist())
     of_record = {(r["dealer"], r["fk"], r["ck"], r["period_id"]) for r in engine.to_arrow(dor).to_pylist()}
     rows, totals = _settle(agg, of_record, paid_so, coverage, periods, due_days)
     return TrailResult(rows, totals, warnings)
@@ -111,7 +112,7 @@ def accrued_between(
     and minimums (those are settled per payment period by `trails`)."""
     warnings: list[str] = []
     daily, _ = _accrual(engine, positions, dealers, coverage, [PayPeriod("", start, end)], warnings)
-    rows = engine.to_arrow(daily).to_pylist()
+    rows = _exact(engine.to_arrow(daily).to_pylist())
     return {(r["dealer"], r["fk"], r["ck"]): int(r["accrued"]) for r in rows}, warnings
 
 
@@ -122,10 +123,11 @@ def _accrual(
     coverage: list[CoveragePeriod],
     periods: list[PayPeriod],
     warnings: list[str],
+    other: frozenset[str] = frozenset(),
 ) -> tuple[Any, Any]:
     start, end = periods[0].start, periods[-1].end
     cal = Calendar.build(start, end)
-    pos, names = keyed(engine, positions, coverage, {d.id for d in dealers}, warnings)
+    pos, names = keyed(engine, positions, coverage, {d.id for d in dealers}, warnings, other)
     pairs = {(d, FundClassKey(f, c)) for d, f, c in names}
     terms = terms_table(dealers, pairs, coverage, cal, start, end)
     return _expressions(pos, days_table(cal, periods), terms, last_sessions(cal, periods))
@@ -137,9 +139,11 @@ def keyed(
     coverage: list[CoveragePeriod],
     dealer_ids: set[str],
     warnings: list[str],
+    other: frozenset[str] = frozenset(),
 ) -> tuple[ibis.Table, set[tuple[str, str, str]]]:
     """Positions with folded keys (fk, ck) and the purchase month index (pm); rows of unknown
-    dealers or funds are dropped, each named once with a suggestion. Names are folded once per
+    dealers or funds are dropped, each named once with a suggestion (dealers in `other`, paid
+    at the other frequency, silently). Names are folded once per
     distinct (dealer, fund, class) in Python, then joined back in the engine."""
     table = ibis.memtable(positions) if isinstance(positions, pa.Table) else positions
     plan_keys = {FundClassKey.of(c.fund, c.share_class) for c in coverage}
@@ -155,10 +159,12 @@ def keyed(
             for k, v in zip(cols, (dealer, fund, cls, key.fund, key.share_class), strict=True):
                 cols[k].append(v)
             names.add((dealer, key.fund, key.share_class))
+        elif dealer in other:
+            continue
         elif dealer not in dealer_ids:
             hint = suggest(dealer, sorted(dealer_ids))
             warnings.append(
-                f"positions: dealer {dealer!r}: no agreement (paid so); its rows earn no trail" + _did(hint)
+                f"positions: dealer {dealer!r}: no agreement; its rows earn no trail" + _did(hint)
             )
         else:
             hint = suggest(fund, plan_funds)
@@ -173,22 +179,37 @@ def keyed(
     return joined.mutate(pm=pm), names
 
 
+def _exact(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The accrual's integer arithmetic is exact while a day's eligible cents stay below 2**53
+    (about $90 trillion for one dealer and fund-class): beyond, refuse rather than round."""
+    if any(r["emax"] is not None and r["emax"] >= 2**53 for r in rows):
+        raise InputError(
+            "positions: one dealer's eligible assets in one fund-class exceed $90 trillion on a day"
+        )
+    return rows
+
+
 def _did(hint: str | None) -> str:
     return f" (did you mean {hint!r}?)" if hint else ""
 
 
-def _expressions(pos: pa.Table, days: pa.Table, terms: pa.Table, last: pa.Table) -> tuple[Any, Any]:
-    p, d, t, ls = ibis.memtable(pos), ibis.memtable(days), ibis.memtable(terms), ibis.memtable(last)
+def _expressions(pos: ibis.Table, days: pa.Table, terms: pa.Table, last: pa.Table) -> tuple[Any, Any]:
+    p, d, t, ls = pos, ibis.memtable(days), ibis.memtable(terms), ibis.memtable(last)
     j = p.join(d, p.date == d.session)
     j = j.join(t, (j.dealer == t.dealer) & (j.fk == t.fk) & (j.ck == t.ck) & (t.lo <= j.ord) & (j.ord < t.hi))
     j = j.filter(j.pm + j.P <= j.month)
-    per_day = j.group_by(["dealer", "fk", "ck", "ord", "period_id", "m", "R"]).aggregate(e=j.cents.sum())
-    # exact: e * R / m cents as q + rem/m, by two int64 long divisions (see expressions.py)
+    per_day = j.group_by(["dealer", "fk", "ck", "ord", "period_id", "m", "R"]).aggregate(
+        e=j.cents.sum().cast("int64")
+    )
+    # exact (for e < 2**53, checked by the caller on emax): e * R / m cents as q + rem/m, by two int64 long divisions (see expressions.py)
     a1, a0 = idiv(per_day.e, per_day.m)
     t1, t0 = idiv(a0 * per_day.R, per_day.m)
     per_day = per_day.mutate(c=half_even((a1 * per_day.R + t1).cast("int64"), t0, per_day.m))
     daily = per_day.group_by(["dealer", "fk", "ck", "period_id"]).aggregate(
-        accrued=per_day.c.sum().cast("int64"), esum=per_day.e.sum().cast("int64"), days=per_day.count()
+        accrued=per_day.c.sum().cast("int64"),
+        esum=per_day.e.sum().cast("int64"),
+        days=per_day.count(),
+        emax=per_day.e.max(),
     )
     on_last = p.join(ls, p.date == ls.session).filter(lambda r: r.cents > 0)
     dor = on_last.select("dealer", "fk", "ck", "period_id").distinct()
@@ -219,8 +240,11 @@ def _settle(
             forfeited = 0 if (*k, pid) in of_record else int(r["accrued"])
             lines[k] = (carry.get(k, 0), int(r["accrued"]), forfeited, int(r["esum"]), int(r["days"]))
         carry = {}
+        per_dealer: dict[str, list[tuple[str, str, str]]] = {}
+        for k in keys:  # sorted, so each dealer's keys stay sorted
+            per_dealer.setdefault(k[0], []).append(k)
         for d in dealers:
-            mine = [k for k in keys if k[0] == d.id]
+            mine = per_dealer.get(d.id, [])
             due_total = sum(ci + acc - f for ci, acc, f, _, _ in (lines[k] for k in mine))
             pays = due_total >= _minimum(d, p) * 100
             for k in mine:
