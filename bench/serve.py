@@ -6,6 +6,10 @@ clients are one asyncio process with httpx. Bounded: --requests in all (default 
 big ledger: its answer is 10,000 rows, 4.4 MB), and the run stops on its own. Any error fails the run.
 
     .venv/bin/python bench/serve.py [--clients 50] [--requests 2000] [--big [--funds 10000 --instruments 1000]]
+        [--limit ROWS] [--fund TEXT]
+
+The schedule is paged (the API's default page is 200 rows, at most 1,000): `--limit` asks for
+another page size, `--fund` adds the fund filter (a part of a fund's name).
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ def token(url: str) -> str:
 
 
 async def _load(
-    base: str, bearer: str, days: list[date], clients: int, timeout_s: float
+    base: str, bearer: str, days: list[date], clients: int, timeout_s: float, extra: dict[str, str]
 ) -> tuple[list[float], list[str]]:
     queue: asyncio.Queue[date] = asyncio.Queue()
     for d in days:
@@ -90,7 +94,8 @@ async def _load(
                 day = queue.get_nowait()
                 t0 = time.perf_counter()
                 try:
-                    r = await client.get("/api/v1/plans/1/schedule", params={"as_of": day.isoformat()})
+                    params = {"as_of": day.isoformat(), **extra}
+                    r = await client.get("/api/v1/plans/1/schedule", params=params)
                     r.raise_for_status()
                     r.json()
                 except (httpx.HTTPError, ValueError) as exc:
@@ -142,10 +147,11 @@ def run(
         spread = (last - first).days + 1
         days = [first + timedelta(days=rng.randrange(spread)) for _ in range(requests)]
         t0 = time.perf_counter()
-        warm, _ = asyncio.run(_load(base, bearer, days[: args.clients], args.clients, timeout_s))
+        extra = {k: str(v) for k, v in (("limit", args.limit), ("fund", args.fund)) if v is not None}
+        warm, _ = asyncio.run(_load(base, bearer, days[: args.clients], args.clients, timeout_s, extra))
         warmup_s = time.perf_counter() - t0
         t0, cpu0 = time.perf_counter(), _cpu_s(server.pid)
-        timings, errors = asyncio.run(_load(base, bearer, days, args.clients, timeout_s))
+        timings, errors = asyncio.run(_load(base, bearer, days, args.clients, timeout_s, extra))
         wall, cpu = time.perf_counter() - t0, _cpu_s(server.pid) - cpu0
     finally:
         server.terminate()
@@ -158,7 +164,7 @@ def run(
         print(f"{name}: every request failed: {errors[:3]}")
         return False
     print(
-        f"{name}: {len(timings)} requests, {args.clients} clients, {len(errors)} errors; "
+        f"{name} ({_shape(args)}): {len(timings)} requests, {args.clients} clients, {len(errors)} errors; "
         f"p50 {statistics.median(timings):.1f} ms, p99 {_pct(timings, 0.99):.1f} ms, max {max(timings):.1f} ms; "
         f"{len(timings) / wall:.0f} requests/s; server CPU {cpu * 1000 / len(days):.1f} ms a request "
         f"(warm-up: {len(warm)} requests in {warmup_s:.1f} s; load average {os.getloadavg()[0]:.1f})"
@@ -166,6 +172,11 @@ def run(
     for e in errors[:5]:
         print(f"  error: {e}")
     return not errors
+
+
+def _shape(args: argparse.Namespace) -> str:
+    page = f"pages of {args.limit} rows" if args.limit else "the default page"
+    return page + (f", funds matching {args.fund!r}" if args.fund else "")
 
 
 def main() -> None:
@@ -178,6 +189,8 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also the 10,000-fund ledger of bench/history.py")
     parser.add_argument("--funds", type=int, default=10_000)
     parser.add_argument("--instruments", type=int, default=1_000)
+    parser.add_argument("--limit", type=int, help="rows a page (default: the API's, 200)")
+    parser.add_argument("--fund", help="only funds whose name contains this")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="distplan-bench-serve-"))
     ok = True

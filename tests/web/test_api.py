@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
-from webapp import Site, nav_csv
+from webapp import NOW, Site, nav_csv
 
 from aim_inputs import AIM_DIR, gold_instrument_json, run_cli
 
@@ -38,12 +38,34 @@ def test_openapi_documents_the_endpoints(client: TestClient) -> None:
     assert not any(p.startswith("/plans") or p == "/signin" for p in paths)  # pages are not API
 
 
+def test_schedule_pages_and_fund_filter(client: TestClient, aim_site: Site) -> None:
+    h = aim_site.auth("distributor")
+    url, day = "/api/v1/plans/1/schedule", {"as_of": "2003-11-21"}
+    every = [r["fund"] for r in client.get(url, params=day, headers=h).json()["rows"]]
+    pages, offset = [], 0
+    while offset is not None:  # 5 rows a page: 5, 5, 5, 3
+        body = client.get(url, params={**day, "limit": 5, "offset": offset}, headers=h).json()
+        pages.append([r["fund"] for r in body["rows"]])
+        assert body["page"]["total"] == 18 and body["message"].startswith("18 funds")
+        offset = body["page"]["next_offset"]
+    assert [len(p) for p in pages] == [5, 5, 5, 3] and [f for p in pages for f in p] == every
+    telecom = client.get(url, params={**day, "fund": "telecommunications"}, headers=h).json()
+    assert [r["fund"] for r in telecom["rows"]] == ["INVESCO Telecommunications Fund"]
+    assert telecom["page"]["total"] == 1 and telecom["page"]["fund"] == "telecommunications"
+    past = client.get(url, params={**day, "offset": 40}, headers=h).json()
+    assert past["rows"] == [] and past["page"]["total"] == 18
+    for bad in ({"limit": 0}, {"limit": 1001}, {"offset": -1}):
+        assert client.get(url, params={**day, **bad}, headers=h).status_code == 422
+
+
 def test_reads(client: TestClient, aim_site: Site) -> None:
     h = aim_site.auth("auditor")
     assert [p["instruments"] for p in client.get("/api/v1/plans", headers=h).json()["plans"]] == [3]
     sched = client.get("/api/v1/plans/1/schedule", params={"as_of": "2003-11-21"}, headers=h).json()
     cli = run_cli("--db", aim_site.workspace.ledger.url, "schedule", "--as-of", "2003-11-21", "--json").json()
-    assert sched == cli and len(sched["rows"]) == 18
+    page = sched.pop("page")
+    assert sched == cli and len(sched["rows"]) == 18  # one page holds them all: the CLI's JSON
+    assert page == {"offset": 0, "limit": 200, "total": 18, "fund": None, "next_offset": None}
     before = client.get(
         "/api/v1/plans/1/schedule", params={"as_of": "2003-12-01", "known_at": "2"}, headers=h
     )
@@ -180,6 +202,23 @@ def test_users_endpoints(client: TestClient, aim_site: Site) -> None:
     bad = client.post("/api/v1/users", json={"name": "yan", "role": "root"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["field"] == "role"
     assert "zoe" in {u["name"] for u in client.get("/api/v1/users", headers=admin).json()["users"]}
+
+
+def test_revoked_tokens_are_refused(client: TestClient, aim_site: Site) -> None:
+    admin, ws = aim_site.auth("admin"), aim_site.workspace
+    ws.users.add("kim", "distributor", None, created_at=NOW)
+    first, second = (ws.users.issue_token("kim", created_at=NOW) for _ in range(2))
+    kim = {"Authorization": f"Bearer {first}"}
+    assert client.get("/api/v1/plans", headers=kim).status_code == 200  # now in the lookup cache
+    done = client.delete("/api/v1/users/kim/tokens", headers=admin)
+    assert done.status_code == 200 and done.json() == {"user": "kim", "revoked": 2}
+    for token in (first, second):  # refused at once, the cached lookup too
+        assert client.get("/api/v1/plans", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert client.delete("/api/v1/users/kim/tokens", headers=admin).json()["revoked"] == 0
+    assert client.delete("/api/v1/users/nobody/tokens", headers=admin).status_code == 404
+    assert client.get("/api/v1/plans", headers=admin).status_code == 200  # others' tokens stay
+    fresh = ws.users.issue_token("kim", created_at=NOW)  # a new token works again
+    assert client.get("/api/v1/plans", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
 
 
 def test_errors_are_json_with_a_field(client: TestClient, aim_site: Site) -> None:

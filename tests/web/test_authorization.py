@@ -23,6 +23,7 @@ WRITES = [
     ("POST", "/api/v1/entries/1/void", {"json": {}}, VOID),
     ("POST", "/api/v1/uploads/nav", {"files": {"file": ("n.txt", b"x", "text/plain")}}, FEES),
     ("POST", "/api/v1/users", {"json": {}}, USERS),
+    ("DELETE", "/api/v1/users/nobody/tokens", {}, USERS),
 ]
 READS = [
     ("GET", "/api/v1/entries?as_of=2004-01-01", {}, READ_ALL),

@@ -3,12 +3,15 @@ review form records what the person edited."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from webapp import PASSWORD, Site
+from openpyxl import load_workbook
+from webapp import PASSWORD, Site, nav_csv
 
 from aim_inputs import AIM_DIR
 
@@ -81,6 +84,22 @@ def test_every_page_renders(browser: TestClient) -> None:
     assert "chain intact" in browser.get("/ledger?verify=1").text
 
 
+def test_schedule_page_pages_and_filters(browser: TestClient) -> None:
+    _sign_in(browser, "auditor")
+    first = browser.get("/plans/1/schedule?as_of=2003-11-21&limit=5").text
+    assert len(re.findall(r"<tr><td>", first)) == 5 and "rows 1&ndash;5 of 18" in first
+    assert 'rel="prev"' not in first
+    link = re.search(r'<a href="([^"]+)" rel="next">', first)
+    assert link is not None
+    second = browser.get(link.group(1).replace("&amp;", "&")).text
+    assert "rows 6&ndash;10 of 18" in second and 'rel="prev"' in second
+    last = browser.get("/plans/1/schedule?as_of=2003-11-21&limit=5&offset=15").text
+    assert "rows 16&ndash;18 of 18" in last and 'rel="next"' not in last
+    found = browser.get("/plans/1/schedule?as_of=2003-11-21&fund=telecom").text
+    assert len(re.findall(r"<tr><td>", found)) == 1 and "of 1 matching &ldquo;telecom&rdquo;" in found
+    assert browser.get("/plans/1/schedule?as_of=2003-11-21&limit=5000").status_code == 422
+
+
 def test_coverage_chart_is_svg_split_at_amendments(browser: TestClient) -> None:
     _sign_in(browser, "auditor")
     page = browser.get("/plans/1/coverage?q=Telecommunications").text
@@ -126,3 +145,40 @@ def test_data_is_never_markup(aim_site: Site, browser: TestClient) -> None:
     page = browser.get(up.headers["location"]).text
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "evil<b>" not in page
+
+
+def test_schedule_and_payables_download_as_xlsx(browser: TestClient, aim_site: Site) -> None:
+    _sign_in(browser, "distributor")
+    schedule = browser.get("/plans/1/schedule?as_of=2003-11-21&limit=5")
+    link = re.search(r'<a id="xlsx" href="([^"]+)"', schedule.text)
+    assert link is not None and "limit" not in link.group(1)  # every row, not the page shown
+    sheet = browser.get(link.group(1).replace("&amp;", "&"))
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("application/vnd.openxml")
+    ws = load_workbook(io.BytesIO(sheet.content))["Schedule"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[1] and str(r[1]).startswith("INVESCO")]
+    assert len(rows) == 18 and all(isinstance(r[6], datetime) for r in rows)
+    telecom = browser.get("/plans/1/schedule.xlsx?as_of=2003-11-21&fund=telecom")
+    found = load_workbook(io.BytesIO(telecom.content))["Schedule"]
+    assert (
+        sum(1 for r in found.iter_rows(values_only=True) if r and r[1] == "INVESCO Telecommunications Fund")
+        == 1
+    )
+
+    admin = aim_site.auth("administrator")
+    terms = {"effective": "2003-07-01", "source": "plan body", "distribution": "0", "service": "0.25"}
+    assert browser.post("/api/v1/plans/1/terms", json=terms, headers=admin).status_code == 201
+    path = nav_csv(aim_site.workspace, aim_site.directory / "nav-pages.csv")
+    with path.open("rb") as f:
+        up = browser.post("/api/v1/uploads/nav", files={"file": ("nav.csv", f, "text/csv")}, headers=admin)
+    nav = up.json()["id"]
+    _sign_in(browser, "distributor")
+    page = browser.get(f"/plans/1/payables?month=2003-11&nav={nav}")
+    assert page.status_code == 200 and 'id="xlsx"' in page.text
+    csv = browser.get(f"/plans/1/payables.csv?month=2003-11&nav={nav}")
+    assert csv.status_code == 200 and csv.headers["content-disposition"].endswith('2003-11.csv"')
+    book = browser.get(f"/plans/1/payables.xlsx?month=2003-11&nav={nav}")
+    assert book.status_code == 200 and book.headers["content-disposition"].endswith('2003-11.xlsx"')
+    statement = load_workbook(io.BytesIO(book.content))["Statement"]
+    fees = [r for r in statement.iter_rows(values_only=True) if r and isinstance(r[3], int)]
+    assert fees and len(fees) == csv.text.count("\n") - 1 and all(isinstance(r[7], float | int) for r in fees)
+    assert browser.get(f"/plans/1/payables.xlsx?month=2003-13&nav={nav}").status_code == 422

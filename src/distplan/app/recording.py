@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from distplan import history as H
@@ -219,16 +219,22 @@ def _report(
         outcome.recorded.append(item)
 
 
+def dated_instruments(entries: list[Entry], plan_id: int | None) -> list[tuple[Entry, date]]:
+    """The plan's instrument entries that have an effective date, with it, in seq order."""
+    return [
+        (e, e.effective_date)
+        for e in entries
+        if e.kind == KIND_INSTRUMENT and e.plan_id == plan_id and e.effective_date is not None
+    ]
+
+
 def _retroactive_over(entries: list[Entry], entry: Entry) -> Entry | None:
     """The latest earlier-recorded instrument of the plan effective after this one, if any."""
+    if entry.effective_date is None:
+        return None
     later = [
         e
-        for e in entries
-        if e.kind == KIND_INSTRUMENT
-        and e.plan_id == entry.plan_id
-        and e.seq < entry.seq
-        and e.effective_date is not None
-        and entry.effective_date is not None
-        and e.effective_date > entry.effective_date
+        for e, day in dated_instruments(entries, entry.plan_id)
+        if e.seq < entry.seq and day > entry.effective_date
     ]
     return later[-1] if later else None

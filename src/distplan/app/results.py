@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from distplan.app.values import KnownAt, known_at_json
-from distplan.history import HistoryItem, PlanState
+from distplan.history import HistoryItem, Line, PlanState
 from distplan.ledger import Entry, Plan
 from distplan.model import CoveragePeriod
 
@@ -23,22 +23,61 @@ class PlanSummary:
 
 
 @dataclass(frozen=True)
+class Page:
+    """One page of a long list: the rows from `offset`, at most `limit`, of `total` (those
+    matching `fund`, a part of a fund's name, when given)."""
+
+    offset: int
+    limit: int
+    total: int
+    fund: str | None = None
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "offset": self.offset,
+            "limit": self.limit,
+            "total": self.total,
+            "fund": self.fund,
+            "next_offset": self.next_offset,
+        }
+
+
+@dataclass(frozen=True)
 class ScheduleView:
+    """The schedule on a day; `rows` are the page asked for (all of them when `page` is None)."""
+
     plan: Plan
     as_of: date
     known_at: KnownAt
     state: PlanState
+    page: Page | None = None
+    page_rows: tuple[Line, ...] | None = None
+
+    @property
+    def rows(self) -> tuple[Line, ...]:
+        return self.state.rows if self.page_rows is None else self.page_rows
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "as_of": self.as_of.isoformat(),
             "known_at": known_at_json(self.known_at),
             "plan": self.plan.to_json(),
             "message": self.state.message(),
             "instruments": list(self.state.instruments),
             "warnings": list(self.state.warnings),
-            "rows": [line.to_json() for line in self.state.rows],
+            "rows": [line.to_json() for line in self.rows],
         }
+        if self.page is not None:
+            out["page"] = self.page.to_json()
+        return out
 
 
 @dataclass(frozen=True)

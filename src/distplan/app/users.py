@@ -109,6 +109,13 @@ class Users:
             )
         return token
 
+    def revoke_tokens(self, name: str) -> int:
+        """Revoke every token of the user (their rows are deleted: a token is refused from
+        the next lookup on); how many there were."""
+        user = self.get(name)
+        with self.engine.begin() as conn:
+            return int(conn.execute(K.delete().where(K.c.user_id == user.id)).rowcount or 0)
+
     def for_token(self, token: str) -> User | None:
         if not token.startswith(_TOKEN_PREFIX) or len(token) > 200:
             return None

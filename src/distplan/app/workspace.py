@@ -23,6 +23,7 @@ from typing import Any
 from distplan import history as H
 from distplan.app import checks, money, recording, writes
 from distplan.app.errors import Invalid, NotFound, classify
+from distplan.app.paging import page_of
 from distplan.app.results import (
     CoverageView,
     DiffView,
@@ -144,7 +145,7 @@ class Workspace:
             authors = writes.recorded_by(self.ledger, [e.seq for e in entries])
         rows = []
         for e in reversed(entries):
-            label = H.instrument_label(e) if e.kind == KIND_INSTRUMENT else f"{e.kind} (seq {e.seq})"
+            label = entry_label(e)
             rows.append(
                 LedgerRow(
                     e,
@@ -156,15 +157,34 @@ class Workspace:
             )
         return rows
 
+    def entry_labels(self) -> list[tuple[Entry, str]]:
+        """Every entry, newest first, with its label: what a known-at selector lists (no
+        status, so cheap enough for every page)."""
+        with self._call():
+            return [(e, entry_label(e)) for e in reversed(self.ledger.entries())]
+
     # --- the plan's history -------------------------------------------------------------
 
-    def schedule(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> ScheduleView:
+    def schedule(
+        self,
+        ref: PlanRef,
+        as_of: date,
+        known_at: KnownAt = None,
+        *,
+        fund: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> ScheduleView:
+        """The schedule on `as_of`. With `limit` (or `fund`, a part of a fund's name, case and
+        punctuation ignored) only that page of rows is in the view, and `page` says where."""
         with self._call():
             entries, plan = self._read(ref, known_at)
             state = H.plan_state(
                 entries, plan, as_of, known_at=known_at_json(known_at), cache=self.history_cache
             )
+        if limit is None and not fund and not offset:
             return ScheduleView(plan, as_of, known_at, state)
+        return page_of(ScheduleView(plan, as_of, known_at, state), fund, offset, limit)
 
     def diff(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> DiffView:
         with self._call():
@@ -201,12 +221,9 @@ class Workspace:
                 if it.status != "void"
             }
             amendments = sorted(
-                (e.effective_date, H.instrument_label(e))
-                for e in entries
-                if e.kind == KIND_INSTRUMENT
-                and e.plan_id == plan.id
-                and e.seq in live
-                and e.effective_date is not None
+                (day, H.instrument_label(e))
+                for e, day in recording.dated_instruments(entries, plan.id)
+                if e.seq in live
             )
             return CoverageView(plan, known_at, periods, amendments)
 
@@ -452,6 +469,10 @@ class Workspace:
         with self._call():
             plan = self._plan(ref if ref is not None else _facts_plan(extra))
             return checks.calendar(self.ledger, plan, start, end, known_at, extra, rulebook)
+
+
+def entry_label(e: Entry) -> str:
+    return H.instrument_label(e) if e.kind == KIND_INSTRUMENT else f"{e.kind} (seq {e.seq})"
 
 
 def _facts_plan(extra: Any) -> str | None:

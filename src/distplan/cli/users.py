@@ -56,6 +56,22 @@ def token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user
         typer.echo(ws.users.issue_token(name, created_at=datetime.now(UTC)))
 
 
+@users_app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Revoke every API token of the user (a running server refuses them within 30 s; at
+    once when revoked through its API)."""
+    with _workspace(ctx) as ws:
+        count = ws.users.revoke_tokens(name)
+    if json_:
+        echo_json(json.dumps({"user": name.strip(), "revoked": count}))
+    else:
+        out.print(f"revoked {count} {'token' if count == 1 else 'tokens'} of {name.strip()}", markup=False)
+
+
 @users_app.command("list")
 def list_users(
     ctx: typer.Context, json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -56,6 +57,15 @@ def plans(request: Request, _: Annotated[User, Depends(require(READ))]) -> dict[
     return {"plans": [p.to_json() for p in state(request).workspace.plans()]}
 
 
+# A page of schedule rows: bounded, so no request encodes a 10,000-fund schedule at once.
+PAGE_DEFAULT, PAGE_MAX = 200, 1000
+FundQ = Annotated[
+    str | None, Query(max_length=300, description="Only funds whose name contains this (case ignored).")
+]
+OffsetQ = Annotated[int, Query(ge=0, le=2_147_483_647, description="The first row of the page.")]
+LimitQ = Annotated[int, Query(ge=1, le=PAGE_MAX, description=f"Rows in the page (at most {PAGE_MAX}).")]
+
+
 @router.get("/plans/{plan_id}/schedule")
 def schedule(
     request: Request,
@@ -63,20 +73,16 @@ def schedule(
     as_of: date,
     _: Annotated[User, Depends(require(READ))],
     known_at: KnownAtQ = None,
+    fund: FundQ = None,
+    offset: OffsetQ = 0,
+    limit: LimitQ = PAGE_DEFAULT,
 ) -> Response:
-    return as_json(state(request).workspace.schedule(plan_id, as_of, parse_known_at(known_at)).to_json())
-
-
-@router.get("/plans/{plan_id}/diff")
-def diff(
-    request: Request,
-    plan_id: PlanId,
-    from_: Annotated[date, Query(alias="from")],
-    to: date,
-    _: Annotated[User, Depends(require(READ))],
-    known_at: KnownAtQ = None,
-) -> Response:
-    return as_json(state(request).workspace.diff(plan_id, from_, to, parse_known_at(known_at)).to_json())
+    """The schedule in force on `as_of`, a page of rows at a time (`page.next_offset` is the
+    next page's `offset`; null on the last)."""
+    view = state(request).workspace.schedule(
+        plan_id, as_of, parse_known_at(known_at), fund=fund, offset=offset, limit=limit
+    )
+    return as_json(view.to_json())
 
 
 @router.get("/plans/{plan_id}/timeline")
@@ -91,17 +97,6 @@ def timeline(
     return as_json(
         state(request).workspace.timeline(plan_id, fund, share_class, parse_known_at(known_at)).to_json()
     )
-
-
-@router.get("/plans/{plan_id}/history")
-def history(
-    request: Request,
-    plan_id: PlanId,
-    as_of: date,
-    _: Annotated[User, Depends(require(READ))],
-    known_at: KnownAtQ = None,
-) -> Response:
-    return as_json(state(request).workspace.history(plan_id, as_of, parse_known_at(known_at)).to_json())
 
 
 @router.get("/plans/{plan_id}/coverage")
@@ -285,27 +280,53 @@ def payables(
     return as_json(payables_view(request, plan_id, month, nav, known_at, rounding).to_json())
 
 
-@router.get("/plans/{plan_id}/findings")
-def findings(
-    request: Request,
-    plan_id: PlanId,
-    as_of: date,
-    _: Annotated[User, Depends(require(READ_ALL))],
-    known_at: KnownAtQ = None,
-) -> Response:
-    return as_json(state(request).workspace.findings(plan_id, as_of, parse_known_at(known_at)).to_json())
+def _on_a_day(question: str, permission: str, doc: str) -> Callable[..., Response]:
+    """An endpoint asking the workspace `question` of a plan on `as_of`, as known at `known_at`."""
+
+    def endpoint(
+        request: Request,
+        plan_id: PlanId,
+        as_of: date,
+        known_at: KnownAtQ = None,
+        _: User = Depends(require(permission)),
+    ) -> Response:
+        ask = getattr(state(request).workspace, question)
+        return as_json(ask(plan_id, as_of, parse_known_at(known_at)).to_json())
+
+    endpoint.__name__, endpoint.__doc__ = question, doc
+    return endpoint
 
 
-@router.get("/plans/{plan_id}/calendar")
-def calendar(
-    request: Request,
-    plan_id: PlanId,
-    from_: Annotated[date, Query(alias="from")],
-    to: date,
-    _: Annotated[User, Depends(require(READ_ALL))],
-    known_at: KnownAtQ = None,
-) -> Response:
-    return as_json(state(request).workspace.calendar(plan_id, from_, to, parse_known_at(known_at)).to_json())
+def _in_a_window(question: str, permission: str, doc: str) -> Callable[..., Response]:
+    """An endpoint asking the workspace `question` of a plan between `from` and `to`."""
+
+    def endpoint(
+        request: Request,
+        plan_id: PlanId,
+        from_: Annotated[date, Query(alias="from")],
+        to: date,
+        known_at: KnownAtQ = None,
+        _: User = Depends(require(permission)),
+    ) -> Response:
+        ask = getattr(state(request).workspace, question)
+        return as_json(ask(plan_id, from_, to, parse_known_at(known_at)).to_json())
+
+    endpoint.__name__, endpoint.__doc__ = question, doc
+    return endpoint
+
+
+router.get("/plans/{plan_id}/diff")(
+    _in_a_window("diff", READ, "Rows added, removed and changed between two days.")
+)
+router.get("/plans/{plan_id}/history")(
+    _on_a_day("history", READ, "The plan's instruments and terms in effective order, with their status.")
+)
+router.get("/plans/{plan_id}/findings")(
+    _on_a_day("findings", READ_ALL, "Rule 12b-1 and FINRA Rule 2341 findings with citations.")
+)
+router.get("/plans/{plan_id}/calendar")(
+    _in_a_window("calendar", READ_ALL, "Deadlines in the window [from, to).")
+)
 
 
 class UserBody(BaseModel):
@@ -317,6 +338,19 @@ class UserBody(BaseModel):
 @router.get("/users")
 def users(request: Request, _: Annotated[User, Depends(require(USERS))]) -> dict[str, Any]:
     return {"users": [u.to_json() for u in state(request).workspace.users.list()]}
+
+
+@router.delete("/users/{name}/tokens")
+def revoke_tokens(
+    request: Request,
+    name: Annotated[str, Path(min_length=1, max_length=64)],
+    _: Annotated[User, Depends(require(USERS))],
+) -> dict[str, Any]:
+    """Revoke every API token of the user: refused from this request on."""
+    web = state(request)
+    count = web.workspace.users.revoke_tokens(name)
+    web.forget_tokens()
+    return {"user": name, "revoked": count}
 
 
 @router.post("/users", status_code=201)

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from distplan import __version__
 from distplan.app import Workspace
-from distplan.web import api, draft_views, errors, review_views, views  # noqa: F401  (views, review_views, draft_views: routes)
+from distplan.web import api, downloads, draft_views, errors, review_views, views  # noqa: F401  (page routes)
 from distplan.web.pages import router as pages_router
 from distplan.web.state import WebState, utc_now
 

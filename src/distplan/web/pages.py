@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from distplan.app.results import Page
 from distplan.app.roles import ROLES, allowed
 from distplan.app.users import User
 from distplan.web.auth import CSRF_FIELD, csrf_token, current_user, set_csrf_cookie, state
@@ -66,12 +67,21 @@ def day_param(request: Request, value: str | None, default: date, field: str) ->
 
 def known_at_choices(request: Request) -> list[tuple[str, str]]:
     """The known-at selector: every entry as the point the ledger stood at after it."""
-    ws = state(request).workspace
-    rows = ws.ledger_rows(today(request))
     return [
-        (str(r.entry.seq), f"entry {r.entry.seq}: {r.label}, recorded {r.entry.recorded_at:%Y-%m-%d %H:%M}")
-        for r in rows
+        (str(e.seq), f"entry {e.seq}: {label}, recorded {e.recorded_at:%Y-%m-%d %H:%M}")
+        for e, label in state(request).workspace.entry_labels()
     ]
+
+
+def pager_links(path: str, keep: dict[str, Any], at: Page | None) -> dict[str, str | None]:
+    """The previous and next pages' links, keeping the other query parameters."""
+    if at is None:
+        return {"previous": None, "next": None}
+
+    def link(offset: int | None) -> str | None:
+        return None if offset is None else f"{path}?{urlencode({**keep, 'offset': offset})}"
+
+    return {"previous": link(at.previous_offset), "next": link(at.next_offset)}
 
 
 def week_before(day: date) -> date:

@@ -1,5 +1,5 @@
 """Document review and fees pages: upload a filing, review and record it; upload net assets,
-see a month's payables, download them as CSV."""
+see a month's payables (downloads: downloads.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from distplan.app.roles import FEES, READ_ALL, READ_FEES, RECORD
 from distplan.model import instrument_to_json
 from distplan.web import review
-from distplan.web.api import PlanId, payables_view, read_upload
+from distplan.web.api import read_upload
 from distplan.web.auth import check_csrf, state
+from distplan.web.downloads import Month
 from distplan.web.pages import page, router, signed_in, today
 
 Text = Annotated[str | None, Query(max_length=300)]
@@ -103,15 +104,8 @@ async def fees_nav(
 
 
 @router.get("/plans/{plan_id}/payables", response_class=HTMLResponse)
-def payables(
-    request: Request,
-    plan_id: PlanId,
-    month: Annotated[str, Query(max_length=7)],
-    nav: Annotated[str, Query(max_length=64)],
-    known_at: Text = None,
-) -> Response:
-    signed_in(request, READ_FEES)
-    view = payables_view(request, plan_id, month, nav, known_at, "daily-cents-half-even")
+def payables(request: Request, asked: Month) -> Response:
+    view = asked.view()
     rows = view.rows()
     top = max((float(r["fee"]) for r in rows), default=0.0) or 1.0
     return page(
@@ -121,26 +115,8 @@ def payables(
         plan=view.plan,
         rows=rows,
         top=top,
-        nav=nav,
+        download=asked.query(),
         totals=view.totals(),
-    )
-
-
-@router.get("/plans/{plan_id}/payables.csv")
-def payables_csv(
-    request: Request,
-    plan_id: PlanId,
-    month: Annotated[str, Query(max_length=7)],
-    nav: Annotated[str, Query(max_length=64)],
-    known_at: Text = None,
-) -> Response:
-    signed_in(request, READ_FEES)
-    view = payables_view(request, plan_id, month, nav, known_at, "daily-cents-half-even")
-    filename = f"payables-plan{plan_id}-{view.month}.csv"
-    return Response(
-        view.to_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -69,6 +69,11 @@ class WebState:
     tokens: dict[str, tuple[float, User | None]] = field(default_factory=dict, repr=False)
     tokens_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def forget_tokens(self) -> None:
+        """Drop the cached token lookups (after a revocation: refused from the next request)."""
+        with self.tokens_lock:
+            self.tokens.clear()
+
     @classmethod
     def create(
         cls,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,11 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from distplan.app.roles import READ, READ_ALL, VERIFY
 from distplan.app.values import parse_known_at
 from distplan.web import chart
-from distplan.web.api import PlanId
+from distplan.web.api import PAGE_MAX, PlanId
 from distplan.web.auth import check_csrf, current_user, end_session, start_session, state
-from distplan.web.pages import day_param, known_at_choices, page, router, signed_in, today
+from distplan.web.pages import day_param, known_at_choices, page, pager_links, router, signed_in, today
 
 Text = Annotated[str | None, Query(max_length=300)]
+PAGE_ROWS = 200  # schedule rows on one page
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -68,17 +70,31 @@ def plans(request: Request) -> Response:
 
 
 @router.get("/plans/{plan_id}/schedule", response_class=HTMLResponse)
-def schedule(request: Request, plan_id: PlanId, as_of: Text = None, known_at: Text = None) -> Response:
+def schedule(
+    request: Request,
+    plan_id: PlanId,
+    as_of: Text = None,
+    known_at: Text = None,
+    fund: Text = None,
+    offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_ROWS,
+) -> Response:
     signed_in(request, READ)
     day = day_param(request, as_of, today(request), "as_of")
-    view = state(request).workspace.schedule(plan_id, day, parse_known_at(known_at))
+    view = state(request).workspace.schedule(
+        plan_id, day, parse_known_at(known_at), fund=fund, offset=offset, limit=limit
+    )
+    keep = {"as_of": day.isoformat(), "known_at": known_at or "", "fund": fund or "", "limit": limit}
     return page(
         request,
         "schedule.html.j2",
         view=view,
         plan=view.plan,
         known_at=known_at or "",
+        fund=fund or "",
         choices=known_at_choices(request),
+        pager=pager_links(request.url.path, keep, view.page),
+        download=urlencode({k: v for k, v in keep.items() if v and k != "limit"}),
     )
 
 
