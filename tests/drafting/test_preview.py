@@ -43,6 +43,7 @@ def test_the_preview_writes_nothing(aim: AimDraft) -> None:
 
 def test_the_diff_is_one_of_each(aim: AimDraft) -> None:
     p = _preview(aim)
+    assert p["warnings"] == []  # nothing recorded since it was drafted
     assert p["counts"] == {"added": 1, "removed": 1, "renamed": 1, "rate_changes": 1, "registrant_changes": 0}
     diff = p["diff"]
     assert set(diff) >= {"from", "to", "added", "removed", "changed", "known_at", "plan"}  # as `diff --json`
@@ -174,3 +175,13 @@ def test_net_assets_short_of_the_year_are_one_line(aim: AimDraft, tmp_path: Path
     result = run_cli("--db", aim.url, "preview", str(aim.draft), "--nav", str(short))
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert "2003-07-01 to 2004-06-30" in result.err and str(short) in result.err
+
+
+def test_a_stale_draft_is_warned(aim: AimDraft, tmp_path: Path) -> None:
+    data = json.loads(aim.draft.read_text())
+    data.update(amendment_number=4, effective_date="2003-11-24")  # clashes with Amendment No. 4
+    clash = tmp_path / "clash.json"
+    clash.write_text(json.dumps(data))
+    warnings = json.loads(ok("--db", aim.url, "preview", str(clash), "--json"))["warnings"]
+    assert any("Amendment No. 4 is already recorded" in w for w in warnings)
+    assert any("on or after the draft's 2003-11-24" in w for w in warnings)

@@ -150,6 +150,8 @@ def _report(result: Any) -> None:
         parts = "; ".join(f"{f}: {c['from'][f]} -> {c['to'][f]}" for f in c["fields"])
         out.print(styled(f"~ {c['fund']} ({c['share_class'] or '-'}): {parts}", "yellow"))
     out.print(f"coverage: {len(result.before)} periods before, {len(result.after)} after")
+    for warning in result.warnings:
+        out.print(styled(f"warning: {warning}", "yellow"))
     if not result.findings:
         out.print(styled("no findings: recording it as it stands clears the checks", "green"))
     for f, fix in result.findings:

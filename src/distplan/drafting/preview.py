@@ -37,6 +37,7 @@ class Preview:
     after: list[CoveragePeriod]
     findings: list[tuple[Any, str]]  # (compliance Finding, what to record to clear it)
     fees: FeeImpact | None
+    warnings: tuple[str, ...] = ()  # what makes the draft stale or clash with the ledger
 
     def counts(self) -> dict[str, int]:
         changed = self.diff["changed"]
@@ -65,6 +66,7 @@ class Preview:
             },
             "findings": [{**f.to_json(), "to_clear": fix} for f, fix in self.findings],
             "fees": self.fees.to_json() if self.fees is not None else None,
+            "warnings": list(self.warnings),
         }
 
 
@@ -155,4 +157,35 @@ def preview(
         old = H.plan_state(copy, plan, day_before, cache=cache).rows
         new = H.plan_state(copy, plan, effective, cache=cache).rows
         fees = fee_impact(old, new, nav, effective, plan.label)
-    return Preview(plan, draft, diff, before, after, [(f, to_clear(f, draft)) for f in triggered], fees)
+    fixes = [(f, to_clear(f, draft)) for f in triggered]
+    return Preview(plan, draft, diff, before, after, fixes, fees, stale(entries, plan, draft))
+
+
+def stale(entries: list[Entry], plan: Plan, draft: Instrument) -> tuple[str, ...]:
+    """What the ledger holds that the draft did not see or clashes with: the same amendment
+    number, or instruments in force from its effective date on (recorded since it was drafted,
+    or the draft is retroactive): it restates Schedule A, so those changes would be undone."""
+    from distplan.ledger import KIND_VOID
+
+    voided = {e.target_seq for e in entries if e.kind == KIND_VOID}
+    live = [e for e in entries if e.kind == KIND_INSTRUMENT and e.plan_id == plan.id and e.seq not in voided]
+    out = []
+    number = draft.amendment_number
+    same = [e for e in live if number is not None and e.payload.get("amendment_number") == number]
+    if same:
+        out.append(
+            f"Amendment No. {number} is already recorded ({H.instrument_label(same[0])}): renumber the draft"
+        )
+    effective = draft.effective_date
+    later = [
+        e
+        for e in live
+        if effective is not None and e.effective_date is not None and e.effective_date >= effective
+    ]
+    if later:
+        names = ", ".join(f"{H.instrument_label(e)} effective {e.effective_date}" for e in later[:3])
+        out.append(
+            f"{len(later)} recorded instrument(s) take effect on or after the draft's {effective} ({names}); "
+            "the draft restates Schedule A as it stood when drafted: draft again from a later --as-of"
+        )
+    return tuple(out)
