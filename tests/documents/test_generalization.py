@@ -58,3 +58,32 @@ def test_a_former_name_note_is_not_part_of_the_fund_name() -> None:
         ("Cedar Bond Fund", None, Decimal("0.60")),
         ("Cedar Growth Fund", None, Decimal("0.55")),
     ]
+
+
+def test_a_name_wrapped_onto_the_next_line_of_a_fixed_width_table_is_one_fund() -> None:
+    lines = [
+        "SCHEDULE A",
+        "",
+        "<TABLE>",
+        "FUND NAME                       PRIOR NAME                      SHARE CLASS     FEE",
+        "<S>                             <C>                             <C>             <C>",
+        "Larch Short Duration            Larch Short Term                Retail          0.25%",
+        "Government Fund                 Bond Fund",
+        "                                                                Premier         0.10%",
+        "Larch Equity Income Fund        Larch Dividend Fund             Retail          0.25%",
+        "Larch Value Fund                Larch Value Fund                Retail          0.25%",
+        "Larch New Fund",
+        "Larch Global Fund               Larch World Fund                Retail          0.35%",
+        "</TABLE>",
+    ]
+    inst = extract_text("\n".join(lines) + "\n", "<test>", html=False)
+    assert inst.schedule is not None
+    got = [(r.fund, r.share_class, r.total_rate) for r in inst.schedule.rows]
+    assert got == [
+        ("Larch Short Duration Government Fund", "Retail", Decimal("0.25")),
+        ("Larch Short Duration Government Fund", "Premier", Decimal("0.10")),
+        ("Larch Equity Income Fund", "Retail", Decimal("0.25")),
+        ("Larch Value Fund", "Retail", Decimal("0.25")),
+        ("Larch New Fund", None, None),  # under a whole name: a fund of its own, not a wrap
+        ("Larch Global Fund", "Retail", Decimal("0.35")),
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from distplan.documents.layout import Cell, Line, is_sentence
+from distplan.documents.layouts.wrapped_names import join_wrapped_names
 from distplan.documents.values import NONE_WORDS, RATE_CELL
 
 _TAG_LINE = re.compile(
@@ -83,7 +84,7 @@ def fixed_width_lines(text: str) -> list[Line]:
         if line is not None:
             paragraph.append(line)
     out.extend(_paragraph(paragraph) if wraps else paragraph)
-    return out if wraps else _rejoin_words(out)
+    return join_wrapped_names(out if wraps else _rejoin_words(out))
 
 
 def _rejoin_words(lines: list[Line]) -> list[Line]:
