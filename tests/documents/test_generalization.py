@@ -87,3 +87,43 @@ def test_a_name_wrapped_onto_the_next_line_of_a_fixed_width_table_is_one_fund() 
         ("Larch New Fund", None, None),  # under a whole name: a fund of its own, not a wrap
         ("Larch Global Fund", "Retail", Decimal("0.35")),
     ]
+
+
+def test_funds_whose_names_differ_only_by_a_sign_are_both_kept_and_flagged() -> None:
+    text = _html(
+        [
+            ["Designated Funds"],
+            ["Maple 2x Daily Oil ETF"],
+            ["Maple -2x Daily Oil ETF"],
+            ["Maple 20+ Year Bond ETF"],
+            ["Maple 20 Year Bond ETF"],
+            ["Maple Gold ETF"],
+            ["Maple Gold ETF"],  # the list printed with a name twice: one row
+        ]
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    rows = inst.schedule.rows
+    assert [r.fund for r in rows] == [
+        "Maple 2x Daily Oil ETF",
+        "Maple -2x Daily Oil ETF",
+        "Maple 20+ Year Bond ETF",
+        "Maple 20 Year Bond ETF",
+        "Maple Gold ETF",
+    ]
+    assert [bool(r.flags) for r in rows] == [True, True, True, True, False]
+
+
+def test_a_heading_naming_a_group_of_funds_is_not_their_registrant() -> None:
+    from distplan.documents.group_label import is_group_label
+
+    assert is_group_label("Designated Funds") and is_group_label("MONEY MARKET FUNDS")
+    assert not is_group_label("Hazel Street Funds")  # a proper name: a registrant
+    assert not is_group_label("Money Market Trust")  # a trust, whatever its words
+    text = _html([["Eligible Portfolios"], ["Hazel Balanced Fund", "0.25%"], ["Hazel Bond Fund", "0.25%"]])
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    assert [(r.fund, r.registrant) for r in inst.schedule.rows] == [
+        ("Hazel Balanced Fund", None),
+        ("Hazel Bond Fund", None),
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from distplan.documents.cells import Tok
+from distplan.documents.group_label import is_group_label
 from distplan.documents.names import CORP_SUFFIX, words
 
 VALUE_KINDS = ("rate", "none", "date")
@@ -63,7 +64,10 @@ def quote_end(toks: list[Tok]) -> int | None:
 
 def section_label(text: str, document_registrant: str | None) -> bool:
     """A heading that reads like a registrant only by a generic plural ("... FUNDS") while the
-    document already names a trust or company of another name: a group of funds, not a registrant."""
+    document already names a trust or company of another name: a group of funds, not a registrant;
+    so is one in common words only ("Designated Funds", "MONEY MARKET FUNDS"), whatever the document."""
+    if is_group_label(text):
+        return True
     if document_registrant is None or _STRONG.search(text) or not _STRONG.search(document_registrant):
         return False
     first = words(text)[:1]

@@ -3,22 +3,39 @@ distribution-fee table, then a service-fee table for the same funds) fill one ro
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from distplan.model import Diagnostic, ScheduleRow
 
 _FEES = ("distribution_fee", "service_fee", "aggregate_fee")
+# Signs that name folding drops but that tell funds apart ("2x" / "-2x", "20+ Year" / "20 Year").
+_SIGNS = re.compile(r"(?<![\w.])-(?=\d)|[+%]")
+_SAME_KEY = "another row's name differs from this one only by a sign (+, -, %)"
+
+
+def _signs(name: str) -> str:
+    return "".join(_SIGNS.findall(name)) if ("-" in name or "+" in name or "%" in name) else ""
 
 
 def merge_rows(rows: list[ScheduleRow], diags: list[Diagnostic]) -> list[ScheduleRow]:
     """One row per (fund, class): a schedule printed twice counts once, and parallel tables (a
     distribution-fee table, then a service-fee table for the same funds) fill one row."""
     out: list[ScheduleRow] = []
-    index: dict[tuple[str, str], int] = {}
+    index: dict[tuple[str, str, str], int] = {}
+    folded: dict[tuple[str, str], int] = {}  # the first row of each folded (fund, class)
     for row in rows:
-        key = row.key  # computed once: folding names is the costly part
+        fold = row.key  # computed once: folding names is the costly part
+        key = (*fold, _signs(row.fund))
         at = index.get(key)
         if at is None:
+            other = folded.setdefault(fold, len(out))
+            if other != len(out):
+                # Two funds whose names fold alike ("2x" / "-2x"): both kept, and both flagged,
+                # since whatever keys funds by folded name downstream would take them for one.
+                if _SAME_KEY not in out[other].flags:
+                    out[other] = replace(out[other], flags=(*out[other].flags, _SAME_KEY))
+                row = replace(row, flags=(*row.flags, _SAME_KEY))
             index[key] = len(out)
             out.append(row)
             continue
