@@ -3,7 +3,6 @@ header, a registrant, a fund, a class, a rate, a date, prose, the signature bloc
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -82,9 +81,20 @@ class Tok:
 def classify(text: str, line: Line, index: int, row: int) -> Tok:
     """What one cell is. Depends on the text alone, so repeated cells ("0.25%", "N/A", "Class A")
     are classified once; each cell gets its own copy, placed at its line."""
-    t = copy.copy(_classify_text(text.strip()))
-    t.line, t.first, t.row = line.no, index == 0, row
-    return t
+    c = _classify_text(text.strip())
+    return Tok(
+        c.kind,
+        c.text,
+        line.no,
+        index == 0,
+        row,
+        c.fields,
+        c.rate,
+        c.day,
+        c.classes,
+        c.registrant,
+        c.closes_quote,
+    )
 
 
 @lru_cache(maxsize=8192)

@@ -43,6 +43,9 @@ _AMENDED_ON = re.compile(
 )
 _DATED_LABEL = re.compile(rf"^\W*(?:dated?)\s*(?:as\s+of\s*)?:?\s*(?:{_DATE})", re.I)
 _DATED_INLINE = re.compile(rf"\b(dated|executed)\s*(?:as\s+of\s*)?(:)?\s*(?:{_DATE})", re.I)
+_DATE_LABEL = re.compile(rf"^\W*date\s*:\s*(?:{_DATE})", re.I)
+_DATED_WORD = re.compile(r"^\W*dated\b", re.I)
+_DATED_LEAD = re.compile(r"^dated?\b", re.I)
 _BARE = re.compile(rf"^[\W_]*(?:{_DATE})[\W_]*$", re.I)
 # A defined plan name or a plan named just before: the date that follows is the plan's own.
 _PLAN_NAME = re.compile(
@@ -70,6 +73,8 @@ TIER_NAMES = {
 
 def unglue(text: str) -> str:
     """Drop a footnote marker glued to a year ("20201" -> "2020 "), keeping every offset."""
+    if "19" not in text and "20" not in text:
+        return text  # no year, nothing glued to one (most lines: checked before the regex)
     return _GLUED_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
@@ -133,7 +138,7 @@ def _has_date_column(lines: Sequence[Line]) -> bool:
                 len(text) <= 60
                 and _DATE_COLUMN.search(text)
                 and not V.find_dates(text)
-                and not re.match(r"^dated?\b", text, re.I)
+                and not _DATED_LEAD.match(text)
                 and not is_sentence(text)
             ):
                 return True
@@ -168,7 +173,7 @@ def find_dates(
         )
 
     under = {line.no for line in under_title}
-    under_dated = {line.no for line in under_title if re.match(r"^\W*dated\b", line.text, re.I)}
+    under_dated = {line.no for line in under_title if _DATED_WORD.match(line.text)}
     hits: list[_Hit] = []
     for tier, pattern in ((1, _EFFECTIVE), (1, _HEREBY_AMENDED), (2, _AS_OF), (3, _AMENDED_ON)):
         for m in pattern.finditer(text):
@@ -195,7 +200,7 @@ def find_dates(
         plain = unglue(line.text)
         if line.no in notes or line.no in title_nos:
             continue
-        if _DATED_LABEL.match(plain) or re.match(rf"^\W*date\s*:\s*(?:{_DATE})", plain, re.I):
+        if _DATED_LABEL.match(plain) or _DATE_LABEL.match(plain):
             found = V.find_dates(plain)
             if found:
                 dated.append(_Hit(4, found[0][0], line.no))
@@ -207,7 +212,7 @@ def find_dates(
             continue
         # "DISTRIBUTION PLAN ... DATED FEBRUARY 26, 2002": perhaps the plan's own date, perhaps the
         # schedule's; a weak reading of the schedule's date (flagged) and the plan's date.
-        is_dated = bool(re.match(r"^\W*dated\b", line.text, re.I))
+        is_dated = bool(_DATED_WORD.match(line.text))
         if kind == "plan" or (is_dated and plan_named):
             hits.append(_Hit(4, found[0][0], line.no, own_plan=True))
         if kind != "plan":

@@ -336,12 +336,15 @@ def plan_reference(title: TitleBlock, flow: Flow) -> Found:
     return Found(PlanRef(title=plan_title, share_classes=tuple(classes)), where)
 
 
+_SIGNATURE_START = re.compile(r"^(dated?\s*:|in\s+witness|by\s*:|attest)", re.I)
+
+
 def signatories(doc: Document) -> list[str]:
     found: list[str] = []
     started = False
     for line in doc.lines:
         text = line.text.strip()
-        if re.match(r"^(dated?\s*:|in\s+witness|by\s*:|attest)", text, re.I):
+        if _SIGNATURE_START.match(text):
             started = True
             continue
         if not started:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 _PUNCT = re.compile(r"[^\w\s&]")
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16384)  # the same few names are folded again and again (bounded memory)
 def fold_name(name: str) -> str:
     """Compare names case-insensitively with punctuation and spacing folded."""
     text = unicodedata.normalize("NFKC", name).casefold()
