@@ -145,6 +145,7 @@ def _commands(e: Env) -> dict[str, list[str]]:
         ],
         "preview draft_file": [*db, "preview", BAD],
         "preview nav": [*db, "preview", str(e.instrument), "--nav", BAD],
+        "preview governance": [*db, "preview", str(e.instrument), "--governance", BAD],
         "report statement nav": [
             *db,
             "report",
@@ -217,6 +218,7 @@ _SUFFIXES = {
     "dealers record file": (".yaml",),
     "draft replace_schedule": (".json",),
     "preview draft_file": (".json",),
+    "preview governance": (".yaml",),
     "db": (".db",),
 }
 
