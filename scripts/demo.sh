@@ -71,6 +71,14 @@ $dp $dbb fees remaining --sales examples/dealers/sales.csv --nav "$out/nav-class
   --prime examples/dealers/prime-rate.csv --as-of 2003-12-31 \
   || echo "(distplan fees remaining exits 1 on a finding: the sample's Energy Fund sells too little)"
 
+step "9. Reports: the board's 2003Q4 quarterly 12b-1 report (PDF, XLSX), the November statement, the ledger"
+stamp="--generated-at 2026-12-01T12:00:00Z"  # a fixed stamp: the same inputs give the same bytes
+board=(report board --quarter 2003Q4 --nav "$out/nav.parquet" --positions examples/dealers/positions.csv)
+$dp $db "${board[@]}" --to pdf -o "$out/board-2003Q4.pdf" $stamp
+$dp $db "${board[@]}" --to xlsx -o "$out/board-2003Q4.xlsx" $stamp
+$dp $db report statement --month 2003-11 --nav "$out/nav.parquet" --to pdf -o "$out/statement-2003-11.pdf" $stamp
+$dp $db report ledger --as-of 2003-12-31 --to pdf -o "$out/ledger-2003-12-31.pdf" $stamp
+
 step "10. Draft Amendment No. 5 and preview it (nothing recorded): diff, findings, a year's fees, redline"
 $dp $db sample-data --from 2003-07-01 --to 2004-07-01 --out "$out/nav-12m.parquet"
 $dp $db draft --as-of 2004-06-01 --effective 2004-07-01 \

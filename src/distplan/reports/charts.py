@@ -117,7 +117,7 @@ def png_of(chart: Chart, width_in: float = 6.5) -> bytes:
 
     order, _ = _top(chart)
     cats = [chart.categories[i][:40] for i in order]
-    height = max(2.4, 0.28 * len(cats) + 1.0) if chart.horizontal else 3.0
+    height = max(2.2, 0.2 * len(cats) + 0.9) if chart.horizontal else 2.3
     fig = Figure(figsize=(width_in, height), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
