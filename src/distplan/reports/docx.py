@@ -77,6 +77,7 @@ def docx_of(report: Report) -> bytes:
     props.revision = 1
     _header_footer(word, report)
 
+    word.styles["Title"].font.size = Pt(18)
     word.add_paragraph(report.title, style="Title")
     for k, v in [
         ("Plan", report.plan),
@@ -85,6 +86,7 @@ def docx_of(report: Report) -> bytes:
         ("Generated", report.stamp),
     ]:
         par = word.add_paragraph(style="Normal")
+        par.paragraph_format.space_after = Pt(0)
         par.add_run(f"{k}: ").bold = True
         par.add_run(v)
     for w in report.warnings:
