@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/fees.py
+	$(BIN)/python bench/trails.py --dealers 100   # ~5M position-days; the issue's 100M: no --dealers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
