@@ -425,3 +425,18 @@ def test_a_trust_named_like_a_fund_atop_a_header_block_heads_its_table() -> None
         ("Omega Value Fund", "Omega Value Fund", "A", Decimal("0.25")),
         ("Omega Value Fund", "Omega Value Fund", "C", Decimal("1.00")),
     ]
+
+
+def test_a_name_cut_by_the_end_of_the_file_is_left_out_even_with_the_schedules_class() -> None:
+    inst = extract_text(
+        """SCHEDULE A
+CLASS A SHARES
+|Fund
+|Distribution Fee
+|Omega Bond Fund
+|0.25%
+|Omega Virginia Intermediate Munici
+"""
+    )
+    assert [(f, c, r) for _, f, c, r in rows_of(inst)] == [("Omega Bond Fund", "A", Decimal("0.25"))]
+    assert any("cut off" in d.message for d in inst.diagnostics)

@@ -29,6 +29,7 @@ from distplan.documents.operations import restated_section, schedule_operations
 from distplan.documents.prose import prose_rows
 from distplan.documents.rows import parse_schedule
 from distplan.documents.stacked import unstack
+from distplan.documents.truncation import drop_cut_row
 from distplan.model import Diagnostic, Instrument, Level, Operation, PlanRef, Schedule, Source
 
 
@@ -69,29 +70,7 @@ def extract_document(doc: Document) -> Instrument:
         # Prose states rates, but not one for all the funds: say so on each row left without one.
         rows = [confidence.flag(r, "rate in prose not applied") if r.total_rate is None else r for r in rows]
 
-    if (
-        rows
-        and rows[-1].lines
-        and doc.lines
-        and rows[-1].lines[1] >= doc.lines[-1].no
-        and rows[-1].total_rate is None
-    ):
-        cut = rows[-1]
-        others = rows[:-1]
-        if cut.share_class is None and (
-            not re.search(r"\b(fund|portfolio|etf|trust|shares|series)\W*$", cut.fund, re.I)
-            or (others and all(r.share_class for r in others))
-        ):
-            # The file stops inside this name ("Lord Abbett S"), or before the class cell every
-            # other row has: not a row the visible schedule states.
-            rows = [r for r in rows if r.fund != cut.fund or r.lines != cut.lines]
-            diags.append(
-                Diagnostic(
-                    "warning",
-                    f"{cut.fund!r}: row cut off at the end of the file, left out",
-                    doc.lines[-1].no,
-                )
-            )
+    rows = drop_cut_row(rows, doc, diags)
     restated = restated_section(flow)
     if not rows:
         rows = prose_rows(flow, registrant, scope, diags)
