@@ -1,4 +1,5 @@
-"""Shared fixtures: a real, throwaway PostgreSQL server, and ledger URLs for both backends.
+"""Shared fixtures: a real, throwaway PostgreSQL server, and ledger URLs for both backends; a
+real Spark standalone cluster (tests/spark_cluster.py).
 
 The PostgreSQL cluster lives in a temp dir (initdb as the `postgres` user via runuser when run
 as root), listens on a free loopback port and on a unix socket in that dir, and is removed at
@@ -22,6 +23,9 @@ from pathlib import Path
 import pytest
 
 REQUIRE_SERVICES = os.environ.get("DISTPLAN_REQUIRE_SERVICES") == "1"
+
+# The Spark standalone cluster and the session's one Spark engine (`spark_cluster`, `spark`).
+pytest_plugins = ("spark_cluster",)
 
 
 def service_unavailable(what: str, why: str) -> None:

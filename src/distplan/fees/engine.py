@@ -76,10 +76,18 @@ class Engine:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
+            # Results come back as Arrow (toPandas), never as pickled rows. No silent fallback.
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.execution.arrow.pyspark.fallback.enabled", "false")
             .getOrCreate()
         )
+        running = session.sparkContext.master
+        if running != master:  # getOrCreate returns the process's session, whatever its master
+            raise InputError(f"--spark-master {master}: this process already runs Spark on {running}")
         session.sparkContext.setLogLevel("ERROR")
-        return cls("spark", ibis.pyspark.connect(session), session)
+        from distplan.fees.sparkarrow import connect  # in-memory tables as Arrow: no Python on executors
+
+        return cls("spark", connect(session), session)
 
     @classmethod
     def open(cls, name: str, *, spark_master: str = "local[*]") -> Engine:
@@ -109,10 +117,25 @@ class Engine:
             raise InputError(
                 f"the temporary folder {self._links} has a glob character in its name (set TMPDIR)"
             )
+        resolved = path.resolve()
+        if self.name == "spark" and not any(c in _NOT_IN_SPARK_PATHS for c in str(resolved)):
+            # A file: URL of the file itself: the executors read it, and on a cluster only a
+            # path every node sees works (not our link in the driver's temp dir); without the
+            # scheme Spark reads the cluster's default filesystem (HDFS on YARN).
+            self._read[str(resolved)] = str(path)
+            return self._spark_read_parquet(f"file:{resolved}")
         link = self._links / f"nav{len(list(self._links.iterdir()))}.parquet"
-        link.symlink_to(path.resolve())
+        link.symlink_to(resolved)
         self._read[str(link)] = str(path)
+        if self.name == "spark":
+            return self._spark_read_parquet(f"file:{link}")
         return self.con.read_parquet(str(link))
+
+    def _spark_read_parquet(self, url: str) -> Table:
+        # As ibis's read_parquet does, but keeping the file: scheme (ibis strips "file://").
+        name = ibis.util.gen_name("read_parquet")
+        self.session.read.parquet(url).createOrReplaceTempView(name)
+        return self.con.table(name)
 
     # --- intermediate results -----------------------------------------------------------
 
@@ -206,10 +229,11 @@ class Engine:
         try:
             frame = self.session.sql(self.con.compile(expr)).coalesce(1)
             writer = frame.write.mode("overwrite")
+            url = f"file:{outdir.resolve()}"  # the local (shared) filesystem, never the default FS
             if fmt == "parquet":
-                writer.parquet(str(outdir))
+                writer.parquet(url)
             else:
-                writer.option("header", "true").csv(str(outdir))
+                writer.option("header", "true").csv(url)
             parts = sorted(outdir.glob("part-*"))
             if len(parts) != 1:
                 raise RuntimeError(f"spark wrote {len(parts)} part files to {outdir}")
@@ -219,6 +243,8 @@ class Engine:
 
 
 _GLOB = frozenset("*?[]{}\\")
+# Spark globs these, and Hadoop's Path parses ':' and '%' as URL syntax.
+_NOT_IN_SPARK_PATHS = _GLOB | {":", "%"}
 
 
 # DuckDB's error classes for bad data met while a query reads its inputs (not our SQL's errors:
