@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
@@ -123,15 +124,24 @@ def test_cli_trails_on_the_cluster(aim: tuple[Path, str], master: str, tmp_path:
         )
     positions = tmp_path / "positions.csv"
     positions.write_text("\n".join(lines) + "\n")
+    # As Parquet the executors scan the file themselves (CSV goes from the driver, in memory).
+    scanned = tmp_path / "positions.parquet"
+    pq.write_table(pacsv.read_csv(positions, convert_options=_POSITION_TYPES), scanned)
     got = {}
     for period in ("2003-Q4", "2003-12"):  # D001 is paid quarterly, D002 monthly
-        on_duck, on_spark = _both(
-            url, master, "fees", "trails", "--positions", str(positions), "--period", period
-        )
+        trails = ("fees", "trails", "--period", period, "--positions")
+        on_duck = _json(url, *trails, str(positions))
+        on_spark = _json(url, *trails, str(scanned), master=master)
         assert on_duck["trails"] and on_spark == on_duck
         got[period] = on_spark
+    assert _json(url, *trails, str(positions), master=master) == on_duck  # the CSV file, sent in memory
     energy = next(r for r in got["2003-Q4"]["trails"] if r["fund"] == "INVESCO Energy Fund")
     assert Decimal(energy["forfeited"]) == Decimal(energy["accrued"]) > 0
+
+
+_POSITION_TYPES = pacsv.ConvertOptions(
+    column_types={"net_assets": pa.decimal128(18, 2), "date": pa.date32(), "purchase_month": pa.string()}
+)
 
 
 def _generated(seed: int) -> tuple[list[Coverage], pa.Table, date, date]:
