@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/fees.py
 	$(BIN)/python bench/trails.py --dealers 100   # ~5M position-days; the issue's 100M: no --dealers
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

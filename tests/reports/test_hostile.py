@@ -78,3 +78,26 @@ def test_csv_prefixes_formulas() -> None:
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "pdf"])
 def test_every_binary_format_builds(fmt: str) -> None:
     assert len(write(hostile(), fmt)[0]) > 1000
+
+
+def test_a_pdf_too_large_to_lay_out_is_refused_before_any_work() -> None:
+    from distplan.documents.render.pdf import MAX_ROWS
+    from distplan.errors import InputError
+
+    rows = tuple((f"Fund {i}", Decimal("1.00"), None) for i in range(MAX_ROWS + 1))
+    big = Report(
+        "statement", "big", "plan", "2003-11", STAMP, (Section("s", hostile().sections[0].columns, rows),)
+    )
+    with pytest.raises(InputError, match="use --to xlsx"):
+        write(big, "pdf")
+    assert len(write(big, "csv")[0].splitlines()) == MAX_ROWS + 2
+
+
+def test_a_long_docx_table_has_every_row_and_the_total() -> None:
+    from docx import Document
+
+    rows = tuple((f"Fund {i}", Decimal(i), None) for i in range(1000))
+    long = Report("statement", "long", "plan", "2003-11", STAMP,
+                  (Section("s", hostile().sections[0].columns, rows, ("Total", Decimal(499500), None)),))  # fmt: skip
+    table = Document(io.BytesIO(write(long, "docx")[0])).tables[0]
+    assert len(table.rows) == 1002 and [c.text for c in table.rows[-1].cells] == ["Total", "499,500.00", ""]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from distplan.documents.render.word import _normalise_zip
+from distplan.documents.render.word import _add_rows, _normalise_zip
 from distplan.reports.charts import png_of
 from distplan.reports.document import Report, Section, display, printable
+
+_STYLED_ROWS = 400  # rows laid out cell by cell, aligned and bolded; more are written plainly
 
 
 def _repeat_header(row: Any) -> None:
@@ -38,6 +40,11 @@ def _table(word: Any, s: Section) -> None:
         run = cell.paragraphs[0].add_run(col.name)
         run.bold = True
     body = [*s.rows, *((s.total,) if s.total is not None else ())]
+    if len(body) > _STYLED_ROWS:
+        # python-docx's row API walks the whole table per row (quadratic): a long table's rows
+        # are written as plain WordprocessingML in one pass (no right alignment, no bold total).
+        _add_rows(table, [tuple(display(v, c.kind) for v, c in zip(r, s.columns, strict=True)) for r in body])
+        return
     for i, values in enumerate(body):
         cells = table.add_row().cells
         for j, (cell, value, col) in enumerate(zip(cells, values, s.columns, strict=True)):
