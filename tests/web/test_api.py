@@ -58,6 +58,18 @@ def test_schedule_pages_and_fund_filter(client: TestClient, aim_site: Site) -> N
         assert client.get(url, params={**day, **bad}, headers=h).status_code == 422
 
 
+def test_entries_come_a_page_at_a_time(client: TestClient, aim_site: Site) -> None:
+    h, url = aim_site.auth("auditor"), "/api/v1/entries"
+    every = client.get(url, params={"as_of": "2004-01-01"}, headers=h).json()
+    seqs = [e["seq"] for e in every["entries"]]
+    assert seqs == sorted(seqs, reverse=True) and every["page"]["total"] == len(seqs) >= 3
+    first = client.get(url, params={"as_of": "2004-01-01", "limit": 2}, headers=h).json()
+    assert [e["seq"] for e in first["entries"]] == seqs[:2] and first["page"]["next_offset"] == 2
+    rest = client.get(url, params={"as_of": "2004-01-01", "limit": 2, "offset": 2}, headers=h).json()
+    assert [e["seq"] for e in rest["entries"]] == seqs[2:4]
+    assert client.get(url, params={"as_of": "2004-01-01", "limit": 1001}, headers=h).status_code == 422
+
+
 def test_reads(client: TestClient, aim_site: Site) -> None:
     h = aim_site.auth("auditor")
     assert [p["instruments"] for p in client.get("/api/v1/plans", headers=h).json()["plans"]] == [3]

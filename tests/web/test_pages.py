@@ -100,6 +100,16 @@ def test_schedule_page_pages_and_filters(browser: TestClient) -> None:
     assert browser.get("/plans/1/schedule?as_of=2003-11-21&limit=5000").status_code == 422
 
 
+def test_ledger_page_pages(browser: TestClient) -> None:
+    _sign_in(browser, "auditor")
+    first = browser.get("/ledger?limit=2").text
+    assert len(re.findall(r"<tr><td>\d+</td>", first)) == 2 and "rows 1&ndash;2 of" in first
+    link = re.search(r'<a href="([^"]+)" rel="next">', first)
+    assert link is not None and 'rel="prev"' not in first
+    second = browser.get(link.group(1).replace("&amp;", "&")).text
+    assert "rows 3&ndash;" in second and 'rel="prev"' in second
+
+
 def test_coverage_chart_is_svg_split_at_amendments(browser: TestClient) -> None:
     _sign_in(browser, "auditor")
     page = browser.get("/plans/1/coverage?q=Telecommunications").text

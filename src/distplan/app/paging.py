@@ -3,22 +3,33 @@ part of a fund's name, so a request never encodes (or renders) every row."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from distplan import history as H
 from distplan.app.errors import Invalid
 from distplan.app.results import Page, ScheduleView
 
+T = TypeVar("T")
+
+
+def page_list(
+    items: Sequence[T], offset: int, limit: int | None, fund: str | None = None
+) -> tuple[list[T], Page]:
+    """Items from `offset`, at most `limit` (None: all), and the page they are."""
+    if offset < 0 or (limit is not None and limit < 1):
+        raise Invalid("a page starts at offset 0 or later and holds at least one row", "offset")
+    size = len(items) if limit is None else limit
+    return list(items[offset : offset + size]), Page(offset, max(size, 1), len(items), fund)
+
 
 def page_of(view: ScheduleView, fund: str | None, offset: int, limit: int | None) -> ScheduleView:
     """The view with one page of its rows: those whose fund name contains `fund` (folded),
     from `offset`, at most `limit` (None: all)."""
-    if offset < 0 or (limit is not None and limit < 1):
-        raise Invalid("a page starts at offset 0 or later and holds at least one row", "offset")
     rows = view.state.rows
     needle = H.fold(fund) if fund and fund.strip() else ""
     if needle:
         rows = tuple(line for line in rows if needle in H.fold(line.fund))
-    size = len(rows) if limit is None else limit
-    page = Page(offset, max(size, 1), len(rows), fund.strip() if needle and fund else None)
-    return replace(view, page=page, page_rows=rows[offset : offset + size])
+    shown, page = page_list(rows, offset, limit, fund.strip() if needle and fund else None)
+    return replace(view, page=page, page_rows=tuple(shown))

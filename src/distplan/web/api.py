@@ -107,8 +107,18 @@ def coverage(
 
 
 @router.get("/entries")
-def entries(request: Request, as_of: date, _: Annotated[User, Depends(require(READ_ALL))]) -> Response:
-    return as_json({"entries": [r.to_json() for r in state(request).workspace.ledger_rows(as_of)]})
+def entries(
+    request: Request,
+    as_of: date,
+    _: Annotated[User, Depends(require(READ_ALL))],
+    offset: OffsetQ = 0,
+    limit: LimitQ = PAGE_DEFAULT,
+) -> Response:
+    """The ledger's entries, newest first, a page at a time, with their status on `as_of`."""
+    from distplan.app.paging import page_list
+
+    rows, page = page_list(state(request).workspace.ledger_rows(as_of), offset, limit)
+    return as_json({"entries": [r.to_json() for r in rows], "page": page.to_json()})
 
 
 @router.get("/entries/{seq}/source", response_class=PlainTextResponse)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from distplan.app.paging import page_list
 from distplan.app.roles import READ, READ_ALL, VERIFY
 from distplan.app.values import parse_known_at
 from distplan.web import chart
@@ -17,7 +18,7 @@ from distplan.web.auth import check_csrf, current_user, end_session, start_sessi
 from distplan.web.pages import day_param, known_at_choices, page, pager_links, router, signed_in, today
 
 Text = Annotated[str | None, Query(max_length=300)]
-PAGE_ROWS = 200  # schedule rows on one page
+PAGE_ROWS = 200  # schedule rows (ledger entries) on one page
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -150,7 +151,11 @@ def timeline(request: Request, plan_id: PlanId, fund: Text = None, share_class: 
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(
-    request: Request, verify: Text = None, show: Annotated[int | None, Query(ge=1)] = None
+    request: Request,
+    verify: Text = None,
+    show: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_ROWS,
 ) -> Response:
     user = signed_in(request, READ_ALL)
     ws = state(request).workspace
@@ -158,9 +163,20 @@ def ledger(
     if verify:
         signed_in(request, VERIFY)
         report = ws.verify()
-    rows = ws.ledger_rows(today(request))
+    rows, at = page_list(ws.ledger_rows(today(request)), offset, limit)
     source = ws.source_text(show) if show else None
-    return page(request, "ledger.html.j2", rows=rows, report=report, show=show, source=source, me=user)
+    pager = pager_links(request.url.path, {"limit": limit}, at)
+    return page(
+        request,
+        "ledger.html.j2",
+        rows=rows,
+        page=at,
+        pager=pager,
+        report=report,
+        show=show,
+        source=source,
+        me=user,
+    )
 
 
 @router.get("/plans/{plan_id}/findings", response_class=HTMLResponse)
