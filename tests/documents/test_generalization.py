@@ -127,3 +127,31 @@ def test_a_heading_naming_a_group_of_funds_is_not_their_registrant() -> None:
         ("Hazel Balanced Fund", None),
         ("Hazel Bond Fund", None),
     ]
+
+
+def test_a_plan_with_a_prose_rate_and_a_numbered_fund_list_in_cells() -> None:
+    plan = (
+        "<p>SERVICE PLAN</p>"
+        "<p>1. Quince Insurance Trust (the \u201cTrust\u201d) adopts this Plan for the Class [2] shares"
+        " of each series of the Trust listed on Schedule A.</p>"
+        "<p>2. The Trust shall pay a fee of up to 20 basis points (0.20%) per annum of the average"
+        " daily net assets of the Class [2] shares of each Fund.</p>"
+        "<p>SCHEDULE A</p>"
+    )
+    text = _html(
+        [
+            ["1.", "Quince Buffer Fund - Mar/Sep"],
+            ["2.", "Quince Growth Fund"],  # an item of its own, never the end of the name above
+            ["3.", "Quince Buffer Fund - Jun/Dec"],
+        ],
+        before=plan,
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    got = [(r.fund, r.registrant, r.share_class, r.total_rate) for r in inst.schedule.rows]
+    assert got == [
+        ("Quince Buffer Fund - Mar/Sep", "Quince Insurance Trust", "2", Decimal("0.20")),
+        ("Quince Growth Fund", "Quince Insurance Trust", "2", Decimal("0.20")),
+        ("Quince Buffer Fund - Jun/Dec", "Quince Insurance Trust", "2", Decimal("0.20")),
+    ]
+    assert all(r.flags for r in inst.schedule.rows)  # class and rate read from prose: said

@@ -17,15 +17,19 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     (the "Trust")") or a registrant-looking title line."""
     found: str | None = None
     trust = re.search(
-        r"\b(?:of|by)\s+(?:the\s+)?((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*\(\s*(?:the\s+)?[\"“”']{1,2}"
+        # "... series of X (the "Trust")", or a sentence opening with it ("1. X (the "Trust") has ...")
+        r"(?:\b(?:of|by)\s+(?:the\s+)?|(?<![\w,.])\d{1,2}\.\s+|[.:;]\s+)((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*\(\s*(?:the\s+)?[\"“”']{1,2}"
         r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)",
         flow.text,
     )
     series = re.search(
         r"\bseries\s+of\s+(?:the\s+)?((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})", flow.text
     )
-    if series:
-        found = series.group(1).strip().rstrip(".,:;")
+    named = series.group(1).strip().rstrip(".,:;") if series else None
+    if named and _GENERIC.fullmatch(named) and trust:
+        named = None  # "series of the Trust" after 'X (the "Trust")': X names it
+    if named:
+        found = named
     elif trust:
         found = trust.group(1).strip().rstrip(",")
     for line in title_lines:
@@ -33,9 +37,12 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
         if is_caps(text) and CORP_SUFFIX.search(text) and not re.search(r"\bplan\b", text, re.I):
             found = found or text
     # "series of the Trust" names no one: a generic reference is not a registrant.
-    if found and re.fullmatch(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant)", found, re.I):
+    if found and _GENERIC.fullmatch(found):
         return None
     return found
+
+
+_GENERIC = re.compile(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant)", re.I)
 
 
 @dataclass(frozen=True)

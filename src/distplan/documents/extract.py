@@ -23,6 +23,7 @@ from distplan.documents.flow import Flow
 from distplan.documents.footnotes import footnotes, unglue_class_marks
 from distplan.documents.header_scope import join_wrapped_headers
 from distplan.documents.layout import Document, parse_bytes, read_document
+from distplan.documents.list_numbers import drop_list_numbers
 from distplan.documents.merge import merge_rows
 from distplan.documents.meta import read_meta
 from distplan.documents.operations import restated_section, schedule_operations
@@ -49,7 +50,7 @@ def extract_document(doc: Document) -> Instrument:
     registrant = context.default_registrant(flow, meta.title_lines)
     # Class rate clauses ("Class A (other than X Fund) 0.25%") are read apart from the row cells.
     clauses, clause_lines = read_clauses(doc.lines)
-    toks = unstack(join_wrapped_headers(tokens(doc), doc), doc)
+    toks = unstack(drop_list_numbers(join_wrapped_headers(tokens(doc), doc)), doc)
     if clause_lines:
         toks = [t for t in toks if t.line not in clause_lines]
     parsed = parse_schedule(toks, registrant)

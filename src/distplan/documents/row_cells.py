@@ -136,6 +136,7 @@ def _name(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) -> None:
         and len(row.fund) < 120  # a wrapped name spans a line or two, never a page
         and not NAME_END.search(row.fund[-12:])
         and len(words(t.text)) <= 4
+        and "item" not in t.fields  # a numbered list item begins a row of its own
     ):
         # A fund name wrapped onto the next line ("Zeta International Equity" / "Fund").
         row.fund, row.last = f"{row.fund} {t.text}", t.line

@@ -158,6 +158,7 @@ def normalize_class(raw: str) -> str:
 _NOT_CODES = frozenset({"of", "or", "and", "the", "to", "in", "on", "for", "by", "as", "at", "an", "may"})
 
 
+_BRACKETED = re.compile(r"\b(class\s+)\[(\w{1,3})\]", re.I)
 # "Class T (formerly Class V) Shares": the old name of a renamed class, not a class of its own.
 _FORMERLY = re.compile(r"\(\s*formerly\b[^()]{0,60}\)", re.I)
 _FORMER_CLASS = re.compile(
@@ -174,6 +175,8 @@ def find_classes(text: str) -> list[str]:
     """Share classes named in a piece of text, short form, in order (a former name left out)."""
     if "ormerly" in text:
         text = _FORMERLY.sub(lambda m: " " * len(m.group(0)), text)
+    if "[" in text:
+        text = _BRACKETED.sub(r"\1\2 ", text)  # a form's placeholder: "Class [3]" names Class 3
     found: list[tuple[int, str]] = []
     for m in CLASS_AFTER.finditer(text):
         code = m.group(1)
