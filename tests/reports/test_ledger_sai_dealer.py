@@ -58,6 +58,7 @@ def test_ledger_report_ties_to_the_ledger(ledger: Report, scope: Scope, tmp_path
     assert [r[0] for r in entries.rows] == list(range(1, chain.entries + 1))
     assert entries.rows[-1][7] == chain.head
     assert {r[1] for r in entries.rows} >= {"instrument", "terms", "governance", "dealers"}
+    assert entries.rows[0][4] == "2003-12-01 12:00:00 UTC"  # recorded at, to the second
     data, _ = write(ledger, "pdf")
     text = pdf_text(data)
     assert chain.head in " ".join(text.split()) and names(text, "INVESCO Leisure Fund")

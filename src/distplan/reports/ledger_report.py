@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from distplan.reports.common import Scope, ledger_facts
+from distplan.reports.common import Scope, ledger_facts, moment
 from distplan.reports.document import Cell, Column, Report, Section
 from distplan.reports.sources import instruments_section
 
@@ -73,7 +73,7 @@ def _entries(scope: Scope, day: date) -> Section:
                 r.entry.kind,
                 r.label,
                 r.entry.effective_date,
-                r.entry.recorded_at.isoformat(),
+                moment(r.entry.recorded_at),
                 r.recorded_by or "",
                 r.status or "",
                 r.entry.hash,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from distplan.errors import InputError
-from distplan.reports.common import ZERO, Scope, amounts
+from distplan.reports.common import ZERO, Scope, amounts, moment
 from distplan.reports.document import Column, Section
 
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
@@ -68,7 +68,15 @@ def instruments_section(scope: Scope, day: date, *, every: bool = False) -> Sect
             Column("Hash", "hash"),
         ),
         tuple(
-            (it.seq, it.kind, it.label, it.effective_date, it.status, it.recorded_at, ws.entry(it.seq).hash)
+            (
+                it.seq,
+                it.kind,
+                it.label,
+                it.effective_date,
+                it.status,
+                moment(it.recorded_at),
+                ws.entry(it.seq).hash,
+            )
             for it in items
         ),
         notes=tuple(view.warnings),
