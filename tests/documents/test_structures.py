@@ -440,3 +440,32 @@ CLASS A SHARES
     )
     assert [(f, c, r) for _, f, c, r in rows_of(inst)] == [("Omega Bond Fund", "A", Decimal("0.25"))]
     assert any("cut off" in d.message for d in inst.diagnostics)
+
+
+def test_class_rate_clauses_in_text_from_html_one_cell_a_line() -> None:
+    inst = extract_text(
+        """APPENDIX A
+|Class of each Fund
+|Annual Rate
+|Class A (other than Class A of Sigma Money
+Fund)
+|0.25
+|%
+|Class A of
+Sigma Money Fund
+|0.10%
+|Class C
+|1.00%
+APPENDIX B
+|Fund
+|Sigma Growth Fund
+|Sigma Money Fund
+"""
+    )
+    got = {(f, c): r for _, f, c, r in rows_of(inst)}
+    assert got == {
+        ("Sigma Money Fund", "A"): Decimal("0.10"),
+        ("Sigma Growth Fund", "A"): Decimal("0.25"),
+        ("Sigma Growth Fund", "C"): Decimal("1.00"),
+        ("Sigma Money Fund", "C"): Decimal("1.00"),
+    }

@@ -21,6 +21,8 @@ from distplan.model import ScheduleRow
 
 _CLASS_LEAD = re.compile(r"^class\s+[A-Z0-9]", re.I)
 _RATE_CELL = re.compile(r"^\s*(\d{0,2}\.\d+|\d{1,2})\s*%\s*[*†‡]?\s*$")
+# "0.25", "0.25%", "1%" (a whole number only with its sign: a bare "1" is a footnote or a page)
+_RATE_ALONE = re.compile(r"^\s*(?:(\d{0,2}\.\d+)\s*%?|(\d{1,2})\s*%)\s*[*†‡]?\s*$")
 _CLASSES = re.compile(r"^((?:class\s+[A-Z]{1,3}\d{0,2}(?:\s*(?:,|and|&|or)\s*)?)+)\s*(.*)$", re.I)
 _EXCEPT = re.compile(r"\(\s*(?:other\s+than|except(?:\s+for)?|excluding)\s+([^()]*)\)", re.I)
 _OF = re.compile(r"^of\s+(.+)$", re.I | re.S)
@@ -73,27 +75,51 @@ def _parse(label: str, rate: Decimal, lines: tuple[int, int]) -> Clause | None:
     return Clause(classes, rate, funds, frozenset(excepted), lines)
 
 
+def _rate_only(line: Line) -> Decimal | None:
+    """A line that is only a rate: "0.25%", or "0.25" with its "%" on the next line (text from HTML)."""
+    if len(line.cells) != 1:
+        return None
+    m = _RATE_ALONE.match(line.cells[0].text)
+    return V.rate_value(m.group(1) or m.group(2)) if m else None
+
+
 def read_clauses(lines: tuple[Line, ...]) -> tuple[list[Clause], set[int]]:
     """The class rate clauses of the document and the source lines they take up. Only a run of
     clauses at least one of which names funds is read here; plain class rate lines ("Class A |
-    0.25%") are the row reader's."""
+    0.25%") are the row reader's. The rate is the label's last cell, or (text from HTML, one cell
+    a line) the line after the label."""
     clauses: list[Clause] = []
     used: set[int] = set()
     i = 0
     while i < len(lines):
         head = _clause_head(lines[i])
-        if head is None:
+        alone = head is None and len(lines[i].cells) == 1 and bool(_CLASS_LEAD.match(lines[i].text))
+        if head is None and not alone:
             i += 1
             continue
-        label, rate = head
+        label, rate = head if head is not None else (lines[i].text, None)
         first = last = lines[i].no
         i += 1
-        while i < len(lines) and len(lines[i].cells) == 1 and _clause_head(lines[i]) is None:
+        while (
+            i < len(lines)
+            and len(lines[i].cells) == 1
+            and _clause_head(lines[i]) is None
+            and _rate_only(lines[i]) is None
+        ):
             nxt = lines[i].text
             if not (_unfinished(label) or nxt[:1] in "(" or nxt[:1].islower()):
                 break
             label, last = f"{label} {nxt}", lines[i].no
             i += 1
+        if rate is None:
+            rate = _rate_only(lines[i]) if i < len(lines) else None
+            if rate is None:
+                continue  # a class named alone, no rate after it: not a clause
+            last = lines[i].no
+            i += 1
+            if i < len(lines) and V.PCT_ONLY.match(lines[i].text):
+                last = lines[i].no  # "0.25" / "%"
+                i += 1
         clause = _parse(label, rate, (first, last))
         if clause is not None:
             clauses.append(clause)
