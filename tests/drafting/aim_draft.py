@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from aim_inputs import record_aim, run_cli
 
@@ -70,3 +74,40 @@ def make(root: Path) -> AimDraft:
     draft = root / "draft.json"
     ok("--db", url, "draft", *DRAFT_ARGS, "-o", str(draft))
     return AimDraft(root, db, url, nav, draft)
+
+
+def approvals_and_vote(aim: AimDraft, path: Path) -> Path:
+    """The approval of Amendment No. 5 (every fund named) and the Energy Fund's class vote."""
+    funds = [r["fund"] for r in json.loads(aim.draft.read_text())["schedule"]["rows"]]
+    facts = {
+        "version": 1,
+        "meetings": [
+            meeting("2004-06-09", {"what": "amendment", "amendment": 5, "class": "Investor", "funds": funds})
+        ],
+        "shareholder_votes": [
+            {
+                "date": "2004-06-25",
+                "fund": RAISED,
+                "class": "Investor",
+                "matter": "amendment",
+                "max_rate": "0.35",
+                "outstanding": "10000000.000",
+                "present": "7000000.000",
+                "for": "6000000.000",
+            }
+        ],
+    }
+    path.write_text(yaml.safe_dump(facts, sort_keys=False))
+    return path
+
+
+def meeting(day: str, approval: dict[str, Any]) -> dict[str, Any]:
+    """A board meeting that makes one valid approval (in person, called for it, all for)."""
+    return {
+        "date": day,
+        "in_person": True,
+        "called_for_purpose": True,
+        "board": {"members": 11, "for": 11},
+        "qualified": {"members": 9, "for": 9},
+        "approvals": [approval],
+    }

@@ -12,8 +12,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-import yaml
-from aim_draft import ADDED, RAISED, REMOVED, RENAMED, AimDraft, make, ok
+from aim_draft import ADDED, RAISED, REMOVED, RENAMED, AimDraft, approvals_and_vote, make, ok
 
 from aim_inputs import run_cli
 
@@ -101,38 +100,6 @@ def test_the_fee_change_is_the_hand_computation(aim: AimDraft) -> None:
     assert fees["not_in_nav"] == []
 
 
-def _governance(aim: AimDraft, path: Path) -> Path:
-    """The approval of Amendment No. 5 (every fund named) and the Energy Fund's class vote."""
-    funds = [r["fund"] for r in json.loads(aim.draft.read_text())["schedule"]["rows"]]
-    facts = {
-        "version": 1,
-        "meetings": [
-            {
-                "date": "2004-06-09",
-                "in_person": True,
-                "called_for_purpose": True,
-                "board": {"members": 11, "for": 11},
-                "qualified": {"members": 9, "for": 9},
-                "approvals": [{"what": "amendment", "amendment": 5, "class": "Investor", "funds": funds}],
-            }
-        ],
-        "shareholder_votes": [
-            {
-                "date": "2004-06-25",
-                "fund": RAISED,
-                "class": "Investor",
-                "matter": "amendment",
-                "max_rate": "0.35",
-                "outstanding": "10000000.000",
-                "present": "7000000.000",
-                "for": "6000000.000",
-            }
-        ],
-    }
-    path.write_text(yaml.safe_dump(facts, sort_keys=False))
-    return path
-
-
 def _check(aim: AimDraft) -> set[tuple[str, str]]:
     result = run_cli("--db", aim.url, "check", "--as-of", "2004-07-01", "--json")
     assert result.code in (0, 1), result.err
@@ -140,7 +107,7 @@ def _check(aim: AimDraft) -> set[tuple[str, str]]:
 
 
 def test_the_approvals_and_the_vote_clear_every_finding(aim: AimDraft, tmp_path: Path) -> None:
-    governance = _governance(aim, tmp_path / "approvals.yaml")
+    governance = approvals_and_vote(aim, tmp_path / "approvals.yaml")
     assert _preview(aim, "--governance", str(governance))["findings"] == []
     before = _check(aim)
     # The governance names Amendment No. 5, so it is recorded once the draft is.

@@ -43,8 +43,10 @@ def governance_from_entries(entries: Iterable[Entry], plan: Plan | None = None) 
 def check_input(
     entries: Iterable[Entry], plan: Plan, as_of: date, extra: GovernanceFacts | None = None
 ) -> CheckInput:
-    """Everything the checks need for one plan, from entries as known at some moment."""
+    """Everything the checks need for one plan, from entries as known at some moment; a
+    renamed fund is one fund-class under one name (renames.py)."""
     from distplan import history
+    from distplan.compliance.renames import follow_renames
 
     entries = list(entries)
     voided = {e.target_seq for e in entries if e.kind == KIND_VOID}
@@ -56,13 +58,15 @@ def check_input(
     governance = governance_from_entries(entries, plan)
     if extra is not None:
         governance = governance.merge(extra)
-    return CheckInput(
+    tracked = history.tracked_coverage(entries, plan)
+    inp = CheckInput(
         plan=plan.label,
         as_of=as_of,
         instruments=instruments,
-        rates=tuple(history.coverage(entries, plan)),
+        rates=tuple(p for _, p in tracked),
         governance=governance,
     )
+    return follow_renames(inp, tracked)
 
 
 def check_governance_names(ledger: Ledger, plan: Plan, facts: GovernanceFacts) -> None:

@@ -11,7 +11,7 @@ to record to clear it, and with net assets the fee change (impact.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from distplan.drafting.impact import FeeImpact, fee_impact
 from distplan.drafting.remedies import to_clear
 from distplan.ledger import KIND_INSTRUMENT, Entry, Plan
 from distplan.ledger.plankey import plan_classes, plan_key, plan_title
-from distplan.model import CoveragePeriod, Instrument, fold_name, instrument_to_json
+from distplan.model import CoveragePeriod, Instrument, instrument_to_json
 from distplan.validation import validate_instrument
 
 DRAFT_HASH = "draft (not recorded)"
@@ -99,19 +99,16 @@ def draft_entry(draft: Instrument, plan: Plan, entries: list[Entry]) -> Entry:
     )
 
 
-def _findings(
-    entries: list[Entry], plan: Plan, day: date, rulebook: Any, extra: Any, renames: dict[str, str]
-) -> list[Any]:
-    """The findings on `day`. The checks know a fund-class by its name, so a fund the draft
-    renames keeps its old name in every period: its history stays one fund's (not a new fund
-    joining on the effective date), and the facts recorded before the rename still name it."""
+def _findings(entries: list[Entry], plan: Plan, day: date, rulebook: Any, extra: Any) -> list[Any]:
+    """The findings on `day`. A fund the draft renames stays one fund-class under its first
+    name (compliance/renames.py, as `check` does once the draft is recorded), so both runs
+    name it alike and facts under either name act for it."""
     from distplan.compliance.engine import run_checks
     from distplan.compliance.rulebook import load_rulebook
     from distplan.compliance.sources import check_input
 
     inp = check_input(entries, plan, day, extra)
-    rates = tuple(replace(p, fund=renames.get(fold_name(p.fund), p.fund)) for p in inp.rates)
-    return run_checks(replace(inp, rates=rates), rulebook if rulebook is not None else load_rulebook(None))
+    return run_checks(inp, rulebook if rulebook is not None else load_rulebook(None))
 
 
 def preview(
@@ -141,15 +138,10 @@ def preview(
         from distplan.compliance.names import check_names, plan_names
 
         check_names(extra, plan_names(copy, plan))  # a typo is no what-if
-    renames = {
-        fold_name(op.new_name): op.target
-        for op in draft.operations
-        if op.op == "rename_fund" and op.target and op.new_name
-    }
-    known = {f.id: f for f in _findings(entries, plan, effective, rulebook, extra, renames)}
+    known = {f.id: f for f in _findings(entries, plan, effective, rulebook, extra)}
     triggered = [
         f
-        for f in _findings(copy, plan, effective, rulebook, extra, renames)
+        for f in _findings(copy, plan, effective, rulebook, extra)
         if f.id not in known or known[f.id].message != f.message
     ]
     fees = None

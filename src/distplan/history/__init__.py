@@ -18,7 +18,7 @@ forward in time), queries (schedule, diff, history, warnings), periods (coverage
 
 from distplan.history.cache import HistoryCache
 from distplan.history.events import named_funds
-from distplan.history.periods import coverage, merge, timeline
+from distplan.history.periods import coverage, merge, timeline, tracked_coverage
 from distplan.history.queries import diff, history, plan_state, schedule_rows, warnings
 from distplan.history.records import (
     FIELDS,
@@ -53,5 +53,6 @@ __all__ = [
     "schedule_rows",
     "terms_payload",
     "timeline",
+    "tracked_coverage",
     "warnings",
 ]

@@ -80,21 +80,25 @@ def coverage(
 ) -> list[CoveragePeriod]:
     """One period per maximal stretch where a covered fund-class's registrant, rates (row
     rates, else plan terms) and instrument are constant. Half-open; `end` None when open."""
+    return [period for _, period in tracked_coverage(entries, plan, cache=cache)]
+
+
+def tracked_coverage(
+    entries: Iterable[Entry], plan: Plan, *, cache: HistoryCache | None = None
+) -> list[tuple[Ident, CoveragePeriod]]:
+    """`coverage` with each period's fund-class identity, which `rename_fund` keeps: the
+    periods of one identity are one fund-class under each name it had."""
     return [
-        CoveragePeriod(
-            plan=plan.label,
-            registrant=line.registrant,
-            fund=line.fund,
-            share_class=line.share_class,
-            start=start,
-            end=end,
-            rate_distribution=line.distribution_fee,
-            rate_service=line.service_fee,
-            rate_aggregate=line.aggregate_fee,
-            instrument=line.instrument,
-        )
-        for _, line, start, end in _periods(entries, plan, cache)
+        (ident, _coverage_period(plan, line, start, end))
+        for ident, line, start, end in _periods(entries, plan, cache)
     ]
+
+
+def _coverage_period(plan: Plan, line: Line, start: date, end: date | None) -> CoveragePeriod:
+    rates = (line.distribution_fee, line.service_fee, line.aggregate_fee)
+    return CoveragePeriod(
+        plan.label, line.registrant, line.fund, line.share_class, start, end, *rates, line.instrument
+    )
 
 
 def merge(periods: Iterable[tuple[date, date | None]]) -> list[tuple[date, date | None]]:
