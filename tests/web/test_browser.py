@@ -7,53 +7,17 @@ DISTPLAN_SCREENSHOTS=docs/img saves the screenshots the README shows (else to a 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from server import serving
-from webapp import NOW, PASSWORD, site
+from webapp import NOW, sign_in, site
 
 from aim_inputs import ROOT, text_paths
 from distplan.app import Upload
 
 REFERENCE = ROOT / "tests" / "corpus" / "documents" / "aim-investor-amend2-2003-11-03.txt"
 EDITED = "INVESCO Tax-Free Bond Fund (reviewed)"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REQUIRE = os.environ.get("DISTPLAN_REQUIRE_SERVICES") == "1"
-
-
-def _unavailable(why: str) -> None:
-    if REQUIRE:
-        pytest.fail(f"Chromium is not available: {why} (DISTPLAN_REQUIRE_SERVICES=1)", pytrace=False)
-    pytest.skip(f"Chromium is not available: {why}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _unavailable(str(exc))
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} not found (scripts/system-deps.sh installs it)")
-    with sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        except Exception as exc:  # the launch error says why (missing libraries, ...)
-            _unavailable(str(exc).splitlines()[0])
-        yield chromium
-        chromium.close()
-
-
-def _sign_in(page: Any, base: str, name: str) -> None:
-    page.goto(f"{base}/signin")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/plans")
 
 
 def test_review_record_and_see_it(browser: Any, tmp_path: Path) -> None:
@@ -62,7 +26,7 @@ def test_review_record_and_see_it(browser: Any, tmp_path: Path) -> None:
     with site(tmp_path, record=False) as made, serving(made.app) as base:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
-        _sign_in(page, base, "counsel")
+        sign_in(page, base, "counsel")
         page.click("text=Review a filing")
         page.set_input_files("input[type=file]", str(REFERENCE))
         page.click("#upload")
@@ -96,7 +60,7 @@ def test_review_record_and_see_it(browser: Any, tmp_path: Path) -> None:
         assert history.status == 200 and history.json()["entries"][0]["recorded_by"] == "counsel"
 
         page.click("header button")  # sign out
-        _sign_in(page, base, "auditor")
+        sign_in(page, base, "auditor")
         page.goto(review_url)
         assert page.locator("#review-rows tbody tr").count() == 18
         assert page.locator("#record").count() == 0

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -57,3 +58,12 @@ def nav_csv(ws: Workspace, path: Path) -> Path:
     cov = H.coverage(ws.ledger.entries(), plan)
     write_table(sample_nav(cov, date(2003, 11, 1), date(2003, 12, 1), 12), path)
     return path
+
+
+def sign_in(page: Any, base: str, name: str) -> None:
+    """Sign in through the browser page (Playwright) as the user `name`."""
+    page.goto(f"{base}/signin")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/plans")
