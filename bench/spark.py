@@ -2,7 +2,7 @@
 fund-class-days (1,000 fund-classes x 10,000 days), and a smaller dealer-trails case.
 
     .venv/bin/python bench/spark.py [--fund-classes 1000] [--days 10000] [--dealers 40]
-                                    [--trail-funds 40] [--master local[2]] [--dir DIR]
+                                    [--trail-funds 40] [--master local[2]] [--dir DIR] [--cases payables,accrue,trails]
 
 The NAV and the ledger come from bench/fees.py's generator (imported, cached in --dir). Every
 run is a fresh process (Spark holds one context per process; a child's peak RSS is its own):
@@ -67,7 +67,7 @@ def run_fees(args: argparse.Namespace) -> dict[str, Any]:
         out = args.dir / f"accrue-{args.engine}.parquet"
         result = accrue(cov, paths["nav"], START, end, out, engine=eng)
         rows = result.rows_written
-        total = pc.sum(pq.read_table(out, columns=["fee"])["fee"]).as_py()
+        total = pc.sum(pq.read_table(out, columns=["accrual"])["accrual"]).as_py()
         out.unlink()
     seconds = time.perf_counter() - t0
     eng.close()
@@ -141,7 +141,9 @@ def _child(args: argparse.Namespace, case: str, engine: str) -> dict[str, Any]:
         "PYSPARK_SUBMIT_ARGS": "--driver-memory 2g pyspark-shell",
     }
     load = os.getloadavg()[0]
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(f"{case} on {engine} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["load"] = (load, os.getloadavg()[0])
     return result
@@ -157,6 +159,7 @@ def main() -> None:
     ap.add_argument(
         "--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-fees"
     )
+    ap.add_argument("--cases", default="payables,accrue,trails", help="which, comma-separated")
     ap.add_argument("--phase", choices=("all", "child"), default="all")
     ap.add_argument("--case", choices=("payables", "accrue", "trails"), default="payables")
     ap.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
@@ -166,7 +169,7 @@ def main() -> None:
         return
     generate(args.dir, args.fund_classes, args.days)
     print(f"cores {os.cpu_count()}, load average before {os.getloadavg()[0]:.1f}; Spark master {args.master}")
-    for case in ("payables", "accrue", "trails"):
+    for case in args.cases.split(","):
         duck, spark = _child(args, case, "duckdb"), _child(args, case, "spark")
         unit = "position rows" if case == "trails" else "fund-class-days"
         if case != "trails":
