@@ -155,3 +155,9 @@ def test_a_plan_with_a_prose_rate_and_a_numbered_fund_list_in_cells() -> None:
         ("Quince Buffer Fund - Jun/Dec", "Quince Insurance Trust", "2", Decimal("0.20")),
     ]
     assert all(r.flags for r in inst.schedule.rows)  # class and rate read from prose: said
+
+
+def test_a_one_cell_header_naming_whose_shares_the_column_is_about_gives_the_class() -> None:
+    header = "Annual Fee (as a % of the average daily net assets of the Fund attributable to Premier Shares)"
+    text = _html([["Name of Fund", header], ["Alder Growth Fund", "0.30%"], ["Birch Income Fund", "0.20%"]])
+    assert [cls for _, cls, _ in _rows(text)] == ["Premier", "Premier"]

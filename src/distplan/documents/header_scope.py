@@ -78,7 +78,15 @@ def _runs(toks: list[Tok]) -> list[list[int]]:
 
 
 def join_wrapped_headers(toks: list[Tok], doc: Document) -> list[Tok]:
-    """Tokens with each multi-row header's class given to its last header cell (see module doc)."""
+    """Tokens with each multi-row header's class given to its last header cell (see module doc);
+    a one-cell header that says whose shares the column is about ("... attributable to Premier
+    Shares") names its class too."""
+    for t in toks:
+        if t.kind == "header" and not t.classes and "ttributable" in t.text:
+            m = _ATTRIBUTABLE.search(t.text)
+            cls = _class_named(t.text) if m else None
+            if cls is not None:
+                t.classes = (cls,)
     cols = _columns(doc, toks)
     if cols is None:
         return toks
