@@ -160,6 +160,21 @@ def _hand(engine: object, a: argparse.Namespace, dealers: list, coverage: list) 
     return {f"{d}|{fund[fk]}": int(c) for d, fk, pid, c in rows if pid == 3}
 
 
+def _compare(results: dict[str, dict]) -> None:
+    hand = results.get("hand")
+    for name in ("trails", "trails-unchecked"):
+        if hand is None or name not in results or results[name].get("compared"):
+            continue
+        got = results[name]["q4"]
+        differ = sum(got.get(k) != v for k, v in hand["q4"].items()) + len(set(got) - set(hand["q4"]))
+        results[name]["compared"] = True
+        print(
+            f"  {name}: {results[name]['wall'] / hand['wall']:.2f}x the hand-written query; "
+            f"Q4 accruals differing: {differ} of {len(hand['q4'])}",
+            flush=True,
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dealers", type=int, default=2000)
@@ -192,16 +207,7 @@ def main() -> None:
             f"(load before {load:.2f})",
             flush=True,
         )
-    if "hand" in results:
-        hand = results["hand"]
-        for name in ("trails", "trails-unchecked"):
-            if name in results:
-                got = results[name]["q4"]
-                differ = sum(got.get(k) != v for k, v in hand["q4"].items()) + len(set(got) - set(hand["q4"]))
-                print(
-                    f"{name}: {results[name]['wall'] / hand['wall']:.2f}x the hand-written query; "
-                    f"Q4 accruals differing: {differ} of {len(hand['q4'])}"
-                )
+        _compare(results)  # after every step: a run stopped early still reports what it has
     print(f"load after {os.getloadavg()[0]:.2f}")
 
 
