@@ -17,9 +17,11 @@ from distplan.model import CoveragePeriod
 
 
 def _signature(line: Line) -> tuple[Any, ...]:
+    # Exact spellings: a period reports its registrant and fund names, so a rename that only
+    # changes case ("t1" -> "T1") must start a new period, or the period would show the old one.
     return (
-        fold(line.registrant or ""),
-        fold(line.fund),
+        line.registrant,
+        line.fund,
         line.distribution_fee,
         line.service_fee,
         line.aggregate_fee,
