@@ -1,16 +1,24 @@
-"""Benchmark: monthly payables for N fund-classes x D calendar days (default 10,000 x 10,000).
+"""Benchmark: `accrue` and `payables` for N fund-classes x D calendar days, distplan against one
+hand-written exact DuckDB query computing the same result, in the same run.
 
-    .venv/bin/python bench/fees.py [--fund-classes 10000] [--days 10000] [--repeat 2] [--dir DIR]
+    .venv/bin/python bench/fees.py [--size 1000x10000] [--size 10000x10000] [--runs 3]
+                                   [--commands accrue,payables] [--dir DIR] [--memory 2GB]
 
 1. Generates (once per size, cached in --dir) a Schedule A of N fund-classes as instrument JSON,
-   records it in a SQLite ledger, and writes NAV for every NYSE session as Parquet with DuckDB SQL.
-2. In a fresh process: ledger -> coverage -> `distplan.fees.payables` on DuckDB over the whole
-   range (the NAV name pass, the completeness proof and the payables, materialized as Arrow).
-3. In a fresh process: one hand-written DuckDB SQL query computing the same payables (same
-   calendar and coverage tables, native HUGEINT arithmetic), and a comparison of the results.
+   records it in a SQLite ledger, and writes NAV for every NYSE session as Parquet with DuckDB.
+2. Each run is a fresh process, distplan and the hand-written query alternating (the machine is
+   shared): ledger -> coverage -> `distplan.fees.accrue` (daily rows to Parquet) or
+   `distplan.fees.payables` (Arrow), against one DuckDB query over the same calendar and
+   coverage tables (native integer arithmetic, half-even by hand): COPY of the daily rows in
+   distplan's order, or the monthly aggregate. Both have the same DuckDB memory limit and spill
+   to a temp directory.
+3. The results are compared (accrue: row count, sums and an order-sensitive hash of every row
+   of the two files; payables: every row, to the cent).
 
-Prints wall time, NAV rows/s, peak RSS of each process, and the ratio. Targets (2 cores):
-end to end <= 60 s, <= 1.5x the hand-written query, peak memory <= 4 GB.
+Prints per size and command: wall and CPU seconds (min / median over the runs), peak RSS,
+fund-class-days per second, the ratio distplan / hand-written, distplan's own phases (where its
+time goes), and the machine's load average (os.getloadavg) before and after.
+Targets (issue 10, 2 cores): ratio <= 1.2 at 10M and 100M; peak RSS <= 4 GB at 100M.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +37,8 @@ from pathlib import Path
 
 START = date(1996, 1, 1)
 CLASSES = ("A", "B", "C", "Investor")
+TARGET_RATIO = 1.2
+TARGET_PEAK_MB = 4096
 
 
 def _paths(root: Path, n_fc: int, n_days: int) -> dict[str, Path]:
@@ -118,7 +129,10 @@ def generate(root: Path, n_fc: int, n_days: int) -> dict[str, Path]:
         """
     )
     p["done"].write_text("ok")
-    print(f"generated {n_fc} fund-classes x {len(sessions)} sessions in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {n_fc} fund-classes x {len(sessions)} sessions in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     return p
 
 
@@ -132,47 +146,82 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_engine(root: Path, n_fc: int, n_days: int, out: Path) -> None:
+def _coverage(p: dict[str, Path]) -> list:  # type: ignore[type-arg]
     from distplan import history
-    from distplan.fees import payables
     from distplan.ledger import Ledger
 
-    p = _paths(root, n_fc, n_days)
-    c0 = _cpu()
-    t0 = time.perf_counter()
     with Ledger.open(f"sqlite:///{p['ledger']}") as ledger:
-        plan = ledger.resolve_plan(None)
-        cov = history.coverage(ledger.entries(), plan)
-    t_cov = time.perf_counter() - t0
-    result = payables(cov, p["nav"], START, START + timedelta(days=n_days))
-    elapsed = time.perf_counter() - t0
-    cpu = _cpu() - c0
-    result.table.select(
-        ["month", "fund", "share_class", "days", "fee", "average_net_assets"]
-    ).to_pandas().to_parquet(out)
-    json.dump(
-        {
-            "seconds": elapsed,
-            "cpu": cpu,
-            "coverage_seconds": t_cov,
-            "rows": result.table.num_rows,
-            "peak_mb": _peak_mb(),
-        },
-        sys.stdout,
-    )
+        return history.coverage(ledger.entries(), ledger.resolve_plan(None))
 
 
-HAND_SQL = """
+def run_distplan(p: dict[str, Path], n_days: int, command: str, out: Path) -> dict[str, object]:
+    import pyarrow.parquet as pq
+
+    from distplan.fees import accrue, payables
+
+    phases: list[tuple[str, float]] = []
+    c0, t0 = _cpu(), time.perf_counter()
+    cov = _coverage(p)
+    phases.append(("ledger -> coverage", time.perf_counter() - t0))
+    mark = [time.perf_counter(), "set-up (engine, calendar, coverage)"]
+
+    def progress(text: str) -> None:
+        now = time.perf_counter()
+        phases.append((str(mark[1]), now - float(mark[0])))
+        mark[:] = [now, text]
+
+    end = START + timedelta(days=n_days)
+    if command == "accrue":
+        result = accrue(cov, p["nav"], START, end, out, progress=progress)
+        rows = result.rows_written
+    else:
+        result = payables(cov, p["nav"], START, end, progress=progress)
+        rows = int(sum(result.table["days"].to_pylist()))
+    progress("end")
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    if command == "payables":
+        pq.write_table(result.table.select(["month", "fund", "share_class", "days", "fee"]), out)
+    return {"seconds": wall, "cpu": cpu, "peak_mb": _peak_mb(), "rows": rows, "phases": phases}
+
+
+# The daily rows as distplan writes them, in its order: integer cents (a = net assets in cents,
+# rates in 1e-4 %, m = days-in-year x 1e6), each component rounded half-even by hand.
+HAND_ACCRUE = """
+COPY (
+  WITH x AS (
+    SELECT d.day, c.plan, c.registrant, c.fund, c.share_class, v.date AS nav_date,
+           CAST(v.net_assets AS DECIMAL(38, 10)) AS net_assets, c.rate_d, c.rate_s, d.diy,
+           CAST(v.net_assets * 100 AS BIGINT) * c.rd AS nd, CAST(v.net_assets * 100 AS BIGINT) * c.rs AS ns,
+           d.diy * 1000000 AS m, c.instrument
+    FROM read_parquet('{nav}') v
+    JOIN cov c ON v.fund = c.fund AND v.share_class = c.share_class
+    JOIN days d ON v.date = d.session
+    WHERE d.day >= c.p_start AND d.day < c.p_end
+  ), y AS (
+    SELECT *,
+      nd // m + CASE WHEN 2 * (nd % m) > m OR (2 * (nd % m) = m AND (nd // m) % 2 = 1) THEN 1 ELSE 0 END AS cd,
+      ns // m + CASE WHEN 2 * (ns % m) > m OR (2 * (ns % m) = m AND (ns // m) % 2 = 1) THEN 1 ELSE 0 END AS cs
+    FROM x
+  )
+  SELECT day AS date, plan, registrant, fund, share_class, nav_date, net_assets,
+         rate_d AS rate_distribution, rate_s AS rate_service, diy AS days_in_year,
+         CAST(cd * 0.01 AS DECIMAL(38, 2)) AS accrual_distribution,
+         CAST(cs * 0.01 AS DECIMAL(38, 2)) AS accrual_service,
+         CAST((cd + cs) * 0.01 AS DECIMAL(38, 2)) AS accrual, instrument
+  FROM y ORDER BY fund, share_class, date
+) TO '{out}' (FORMAT parquet)
+"""
+
+HAND_PAYABLES = """
 WITH n AS (
   SELECT c.period_id, c.rd, c.rs, s.month, s.diy, CAST(v.net_assets * 100 AS BIGINT) AS a,
-         LEAST(s.seg_end, c.p_end) - GREATEST(s.seg_start, c.p_start) AS w
+         LEAST(s.seg_end, c.o_end) - GREATEST(s.seg_start, c.o_start) AS w
   FROM read_parquet('{nav}') v
   JOIN cov c ON v.fund = c.fund AND v.share_class = c.share_class
   JOIN seg s ON v.date = s.session
   WHERE v.date >= DATE '{lo}' AND v.date < DATE '{hi}'
 ),
 x AS (
-  -- cents = a * rate / (diy * 1e6), rates in 1e-4 %; BIGINT suffices for these data
   SELECT period_id, month, w, a, a * rd AS nd, a * rs AS ns, diy * 1000000 AS m
   FROM n WHERE w > 0
 ),
@@ -189,138 +238,189 @@ GROUP BY c.fund, c.share_class, y.month
 """
 
 
-def run_hand(root: Path, n_fc: int, n_days: int, engine_out: Path) -> None:
+def _connect(memory: str) -> object:
     import duckdb
+
+    return duckdb.connect(
+        config={
+            "preserve_insertion_order": False,
+            "memory_limit": memory,  # as distplan's engine ($DISTPLAN_DUCKDB_MEMORY)
+            "temp_directory": str(Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-duckdb"),
+        }
+    )
+
+
+def run_hand(p: dict[str, Path], n_days: int, command: str, out: Path, memory: str) -> dict[str, object]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from distplan import history
     from distplan.fees.calendar import Calendar
-    from distplan.ledger import Ledger
 
-    p = _paths(root, n_fc, n_days)
     end = START + timedelta(days=n_days)
-    with Ledger.open(f"sqlite:///{p['ledger']}") as ledger:
-        cov = history.coverage(ledger.entries(), ledger.resolve_plan(None))
+    c0, t0 = _cpu(), time.perf_counter()
+    cov = _coverage(p)
     cal = Calendar.build(START, end)
-    seg = cal.segment_table("month")
-    labels = {m: f"{m // 12:04d}-{m % 12 + 1:02d}" for m in set(seg["month_id"].to_pylist())}
-    seg = seg.append_column("month", pa.array([labels[m] for m in seg["month_id"].to_pylist()]))
     scale = Decimal(10) ** 4
     cov_t = pa.table(
         {
             "period_id": list(range(len(cov))),
+            "plan": [c.plan for c in cov],
+            "registrant": [c.registrant for c in cov],
             "fund": [c.fund for c in cov],
             "share_class": [c.share_class for c in cov],
-            "p_start": [cal.ordinal(max(c.start, START)) for c in cov],
-            "p_end": [cal.ordinal(min(c.end or end, end)) for c in cov],
+            "instrument": [c.instrument for c in cov],
+            "p_start": pa.array([max(c.start, START) for c in cov], pa.date32()),
+            "p_end": pa.array([min(c.end or end, end) for c in cov], pa.date32()),
+            "o_start": [cal.ordinal(max(c.start, START)) for c in cov],
+            "o_end": [cal.ordinal(min(c.end or end, end)) for c in cov],
+            "rate_d": pa.array([c.rate_distribution or Decimal(0) for c in cov], pa.decimal128(38, 10)),
+            "rate_s": pa.array([c.rate_service or Decimal(0) for c in cov], pa.decimal128(38, 10)),
             "rd": [int((c.rate_distribution or 0) * scale) for c in cov],
             "rs": [int((c.rate_service or 0) * scale) for c in cov],
         }
     )
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    con.execute("SET memory_limit = '2GB'")  # as the engine's default
-    con.register("cov", cov_t)
-    con.register("seg", seg)
-    sql = HAND_SQL.format(nav=p["nav"], lo=cal.sessions[0], hi=end)
-    c0 = _cpu()
-    t0 = time.perf_counter()
-    hand = con.sql(sql).to_arrow_table()
-    elapsed = time.perf_counter() - t0
-    cpu = _cpu() - c0
-    if not isinstance(hand, pa.Table):
-        hand = hand.read_all()
-    # Compare with the engine's payables, to the cent.
-    eng = pq.read_table(engine_out)
-    con.register("hand", hand)
-    con.register("eng", eng)
-    diff = con.execute(
-        """
-        SELECT count(*) FROM eng e FULL JOIN hand h
-          ON e.fund = h.fund AND e.share_class = h.share_class AND e.month = h.month
-        WHERE h.fund IS NULL OR e.fund IS NULL OR e.days <> h.days
-           OR e.fee * 100 <> h.cd + h.cs
-        """
-    ).fetchone()
-    json.dump(
-        {"seconds": elapsed, "cpu": cpu, "rows": hand.num_rows, "peak_mb": _peak_mb(), "mismatches": diff[0]},
-        sys.stdout,
-    )
+    con = _connect(memory)
+    con.register("cov", cov_t)  # type: ignore[attr-defined]
+    if command == "accrue":
+        con.register("days", cal.segment_table("day").select(["session", "day", "diy"]))  # type: ignore[attr-defined]
+        con.execute(HAND_ACCRUE.format(nav=p["nav"], out=out))  # type: ignore[attr-defined]
+        rows = pq.ParquetFile(out).metadata.num_rows
+    else:
+        seg = cal.segment_table("month")
+        labels = {m: f"{m // 12:04d}-{m % 12 + 1:02d}" for m in set(seg["month_id"].to_pylist())}
+        seg = seg.append_column("month", pa.array([labels[m] for m in seg["month_id"].to_pylist()]))
+        con.register("seg", seg)  # type: ignore[attr-defined]
+        sql = HAND_PAYABLES.format(nav=p["nav"], lo=cal.sessions[0], hi=end)
+        hand = con.sql(sql).to_arrow_table()  # type: ignore[attr-defined]
+        rows = int(sum(hand["days"].to_pylist()))
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    if command == "payables":
+        pq.write_table(hand, out)
+    return {"seconds": wall, "cpu": cpu, "peak_mb": _peak_mb(), "rows": rows}
 
 
-def _child(phase: str, args: argparse.Namespace, out: Path) -> dict[str, float]:
-    cmd = [
-        sys.executable,
-        __file__,
-        "--phase",
-        phase,
-        "--fund-classes",
-        str(args.fund_classes),
-        "--days",
-        str(args.days),
-        "--dir",
-        str(args.dir),
-        "--out",
-        str(out),
-    ]
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    for line in done.stdout.strip().splitlines()[:-1]:
-        print(line)
+def compare(command: str, mine: Path, hand: Path, memory: str) -> int:
+    """Rows that differ between distplan's result and the hand-written query's."""
+    con = _connect(memory)
+    if command == "payables":
+        return int(
+            con.execute(  # type: ignore[attr-defined]
+                f"""
+                SELECT count(*) FROM read_parquet('{mine}') e FULL JOIN read_parquet('{hand}') h
+                  ON e.fund = h.fund AND e.share_class = h.share_class AND e.month = h.month
+                WHERE h.fund IS NULL OR e.fund IS NULL OR e.days <> h.days OR e.fee * 100 <> h.cd + h.cs
+                """
+            ).fetchone()[0]
+        )
+    # Same rows in the same order: an order-sensitive checksum of every column, and the sums.
+    digest = """SELECT count(*), sum(accrual_distribution), sum(accrual_service), sum(accrual),
+        sum(hash(file_row_number, date, plan, registrant, fund, share_class, nav_date, net_assets,
+                 rate_distribution, rate_service, days_in_year, accrual_distribution,
+                 accrual_service, accrual, instrument)::HUGEINT)
+        FROM read_parquet('{}', file_row_number = true)"""
+    a = con.execute(digest.format(mine)).fetchone()  # type: ignore[attr-defined]
+    b = con.execute(digest.format(hand)).fetchone()  # type: ignore[attr-defined]
+    return 0 if a == b else max(1, abs(int(a[0]) - int(b[0])))
+
+
+def _child(args: argparse.Namespace, size: str, phase: str, command: str, out: Path) -> dict:  # type: ignore[type-arg]
+    cmd = [sys.executable, __file__, "--phase", phase, "--size", size, "--dir", str(args.dir)]
+    cmd += ["--commands", command, "--out", str(out), "--memory", args.memory]
+    env = {**os.environ, "DISTPLAN_DUCKDB_MEMORY": args.memory}
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _stat(runs: list[dict], key: str) -> tuple[float, float]:  # type: ignore[type-arg]
+    values = [float(r[key]) for r in runs]
+    return min(values), statistics.median(values)
+
+
+def bench(args: argparse.Namespace, size: str) -> bool:
+    n_fc, n_days = _size(size)
+    p = _paths(args.dir, n_fc, n_days)
+    _child(args, size, "generate", "none", Path(os.devnull))
+    ok = True
+    for command in args.commands.split(","):
+        mine_out, hand_out = p["dir"] / f"distplan-{command}.parquet", p["dir"] / f"hand-{command}.parquet"
+        load_before = _load()
+        mine: list[dict] = []  # type: ignore[type-arg]
+        hand: list[dict] = []  # type: ignore[type-arg]
+        for _ in range(args.runs):
+            mine.append(_child(args, size, "distplan", command, mine_out))
+            hand.append(_child(args, size, "hand", command, hand_out))
+        load_after = _load()
+        differ = compare(command, mine_out, hand_out, args.memory)
+        rows = int(mine[0]["rows"])
+        (m_min, m_med), (h_min, h_med) = _stat(mine, "seconds"), _stat(hand, "seconds")
+        (mc_min, mc_med), (hc_min, hc_med) = _stat(mine, "cpu"), _stat(hand, "cpu")
+        m_peak, h_peak = max(r["peak_mb"] for r in mine), max(r["peak_mb"] for r in hand)
+        print(
+            f"\n== {command}: {n_fc:,} fund-classes x {n_days:,} days = {rows:,} fund-class-days, {args.runs} run(s)"
+        )
+        print(f"   load average before {load_before}, after {load_after} (2 cores, shared)")
+        for who, (w_min, w_med), (c_min, c_med), peak in (
+            ("distplan", (m_min, m_med), (mc_min, mc_med), m_peak),
+            ("hand-written", (h_min, h_med), (hc_min, hc_med), h_peak),
+        ):
+            print(
+                f"   {who:13s} wall {w_min:7.1f} s min {w_med:7.1f} s median | CPU {c_min:7.1f} / {c_med:7.1f} s"
+                f" | peak RSS {peak:7,.0f} MB | {rows / w_min:12,.0f} rows/s"
+            )
+        ratio, cpu_ratio = m_med / h_med, mc_med / hc_med
+        print(
+            f"   ratio distplan / hand-written: {ratio:.2f}x wall median ({m_min / h_min:.2f}x min), "
+            f"{cpu_ratio:.2f}x CPU median; {differ} row(s) differ"
+        )
+        best = min(mine, key=lambda r: r["seconds"])
+        print("   distplan phases (fastest run): " + "; ".join(f"{n} {t:.1f} s" for n, t in best["phases"]))
+        met = ratio <= TARGET_RATIO and differ == 0 and (n_fc * n_days < 10**8 or m_peak <= TARGET_PEAK_MB)
+        print(
+            f"   targets (ratio <= {TARGET_RATIO}, 0 differences, peak <= 4 GB at 100M): {'met' if met else 'NOT met'}"
+        )
+        ok = ok and met
+    return ok
+
+
+def _size(text: str) -> tuple[int, int]:
+    n_fc, _, n_days = text.partition("x")
+    return int(n_fc), int(n_days)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fund-classes", type=int, default=10_000)
-    ap.add_argument("--days", type=int, default=10_000)
+    ap.add_argument("--size", action="append", help="FUNDCLASSESxDAYS (repeatable; default 1000x10000)")
+    ap.add_argument("--commands", default="accrue,payables")
+    ap.add_argument("--runs", type=int, default=3, help="fresh processes of each (min and median kept)")
+    ap.add_argument("--memory", default="2GB", help="DuckDB memory limit for both (beyond it they spill)")
     ap.add_argument(
         "--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "distplan-bench-fees"
     )
-    ap.add_argument("--phase", choices=("all", "generate", "engine", "hand"), default="all")
+    ap.add_argument("--phase", choices=("all", "generate", "distplan", "hand"), default="all")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--repeat", type=int, default=2, help="runs of each (best time kept)")
     args = ap.parse_args()
+    sizes = args.size or ["1000x10000"]
+    if args.phase == "all":
+        ok = True
+        for size in sizes:
+            ok = bench(args, size) and ok
+        print("\nall targets met" if ok else "\ntargets NOT met")
+        return
+    n_fc, n_days = _size(sizes[0])
     if args.phase == "generate":
-        generate(args.dir, args.fund_classes, args.days)
+        generate(args.dir, n_fc, n_days)
         print(json.dumps({}))
         return
-    if args.phase == "engine":
-        run_engine(args.dir, args.fund_classes, args.days, args.out)
-        return
-    if args.phase == "hand":
-        run_hand(args.dir, args.fund_classes, args.days, args.out)
-        return
-    # Each phase runs in its own process: a child inherits its parent's peak RSS on Linux, so
-    # the parent stays small and the generator's memory is not charged to the engine.
-    _child("generate", args, Path(os.devnull))
-    p = _paths(args.dir, args.fund_classes, args.days)
-    import pyarrow.parquet as pq
-
-    nav_rows = pq.ParquetFile(p["nav"]).metadata.num_rows
-    out = p["dir"] / "engine-payables.parquet"
-    # The machine is shared: alternate the two and keep each one's best time.
-    eng, hand = _child("engine", args, out), _child("hand", args, out)
-    for _ in range(args.repeat - 1):
-        e2, h2 = _child("engine", args, out), _child("hand", args, out)
-        eng = min(eng, e2, key=lambda r: r["seconds"])
-        hand = min(hand, h2, key=lambda r: r["seconds"])
-    print(f"input: {args.fund_classes} fund-classes x {args.days} days, {nav_rows:,} NAV rows ({p['nav']})")
-    print(
-        f"engine (ledger -> coverage -> payables, DuckDB): {eng['seconds']:.1f} s end to end "
-        f"(coverage {eng['coverage_seconds']:.1f} s), {nav_rows / eng['seconds']:,.0f} NAV rows/s, "
-        f"{int(eng['rows']):,} payable rows, peak RSS {eng['peak_mb']:,.0f} MB"
-    )
-    print(
-        f"hand-written DuckDB SQL: {hand['seconds']:.1f} s, {nav_rows / hand['seconds']:,.0f} NAV rows/s, "
-        f"peak RSS {hand['peak_mb']:,.0f} MB, {int(hand['mismatches'])} payable rows differ from the engine"
-    )
-    print(
-        f"ratio engine / hand-written: {eng['seconds'] / hand['seconds']:.2f}x wall (target <= 1.5x), "
-        f"{eng['cpu'] / hand['cpu']:.2f}x CPU ({eng['cpu']:.1f} s / {hand['cpu']:.1f} s)"
-    )
-    ok = eng["seconds"] <= 60 and eng["seconds"] <= 1.5 * hand["seconds"] and eng["peak_mb"] <= 4096
-    print("targets: " + ("met" if ok and not hand["mismatches"] else "NOT met"))
+    p = _paths(args.dir, n_fc, n_days)
+    if args.phase == "distplan":
+        result = run_distplan(p, n_days, args.commands, args.out)
+    else:
+        result = run_hand(p, n_days, args.commands, args.out, args.memory)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

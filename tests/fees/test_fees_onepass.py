@@ -114,3 +114,14 @@ def test_one_pass_equals_payables_the_reference_and_the_direct_daily_rows(
     if case["rounding"] == "daily-cents-half-even":  # the month's payable is the sum of posted days
         for key, ref in expected.items():
             assert sums[key] == [ref.posted_d, ref.posted_s], key
+
+
+def test_written_columns_have_the_declared_decimal_types(duck: Engine, tmp_path: Path) -> None:
+    accrue(aim_coverage(), aim_nav(), *NOV, tmp_path / "daily.parquet", engine=duck)
+    schema = pq.read_schema(tmp_path / "daily.parquet")
+    for name in ("accrual_distribution", "accrual_service", "accrual"):
+        assert schema.field(name).type == pa.decimal128(38, 2), name
+    assert schema.field("net_assets").type == pa.decimal128(38, 10)
+    monthly = FeeOptions(rounding="monthly-cents-half-even")
+    accrue(aim_coverage(), aim_nav(), *NOV, tmp_path / "micro.parquet", engine=duck, options=monthly)
+    assert pq.read_schema(tmp_path / "micro.parquet").field("accrual").type == pa.decimal128(38, 6)

@@ -73,3 +73,15 @@ def test_cli_env_var_names_the_ledger_variable() -> None:
     from distplan.ledger import ENV_URL
 
     assert CLI_ENV_URL == ENV_URL
+
+
+def test_head_revision_constant_is_alembics_head(url: str) -> None:
+    """Opening a ledger compares its revision with HEAD_REVISION (no alembic import): it must be
+    the newest migration, and what a fresh ledger is migrated to."""
+    from distplan.ledger.engine import HEAD_REVISION, current_revision, head_revision
+
+    assert head_revision() == HEAD_REVISION
+    with Ledger.open(url) as ledger, ledger.engine.connect() as conn:
+        assert (
+            current_revision(conn) == MigrationContext.configure(conn).get_current_revision() == HEAD_REVISION
+        )

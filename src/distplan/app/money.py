@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from distplan.app.errors import Invalid
 from distplan.app.values import KnownAt, known_at_json
 from distplan.ledger import Plan
 from distplan.model import CoveragePeriod, Diagnostic
+
+if TYPE_CHECKING:  # pyarrow (and numpy) load only with the fee engine, not for `schedule`
+    import pyarrow as pa
 
 PLAN_TYPES = ("compensation", "reimbursement")
 
@@ -84,6 +86,22 @@ def _numeric(text: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class FeeSettings:
+    """How a fee run is done, beyond what it computes (defaults: what the web app uses): the
+    engine, the NAV file's column names and name mapping, the due date, a reimbursement plan's
+    balances brought in and whether they carry forward, and a progress callback."""
+
+    engine: str = "duckdb"
+    spark_master: str = "local[*]"
+    mapping: Path | None = None
+    columns: Mapping[str, str] | None = None
+    due_days: int = 10
+    carry_in: Path | None = None
+    carry_forward: bool = True
+    progress: Callable[[str], None] | None = None
+
+
 def payables(
     coverage: list[CoveragePeriod],
     plan: Plan,
@@ -96,24 +114,41 @@ def payables(
     carry_missing: bool = False,
     plan_type: str = "compensation",
     expenses: Path | None = None,
+    settings: FeeSettings | None = None,
 ) -> PayablesView:
-    from distplan.fees import ROUNDINGS, FeeOptions
+    from distplan.fees import ROUNDINGS, Engine, FeeOptions
     from distplan.fees import payables as run_payables
     from distplan.fees.calendar import month_period_of
-    from distplan.fees.reimbursement import read_expenses, reimburse
+    from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
 
+    how = settings or FeeSettings()
     if rounding not in ROUNDINGS:
         raise Invalid(f"rounding {rounding!r}: expected one of {', '.join(ROUNDINGS)}", "rounding")
     if plan_type not in PLAN_TYPES:
         raise Invalid(f"plan type {plan_type!r}: expected compensation or reimbursement", "plan_type")
     if plan_type == "reimbursement" and expenses is None:
         raise Invalid("a reimbursement plan's payables need the month's expenses", "expenses")
+    if how.mapping is not None and not how.mapping.is_file():
+        raise Invalid(f"{how.mapping}: no such file (the NAV name mapping)", "mapping")
+    # The small inputs are read (and refused) before the engine starts.
+    spent = read_expenses(expenses) if expenses is not None else []
+    brought = read_carry_in(how.carry_in) if how.carry_in is not None else {}
     start, end = month_period_of(year, month)
-    opts = FeeOptions(rounding=rounding, carry_missing=carry_missing)  # type: ignore[arg-type]
-    result = run_payables(coverage, nav, start, end, options=opts)
+    opts = FeeOptions(
+        rounding=rounding,  # type: ignore[arg-type]
+        carry_missing=carry_missing,
+        due_days=how.due_days,
+        mapping=how.mapping,
+        columns=how.columns,
+    )
+    engine = Engine.open(how.engine, spark_master=how.spark_master)
+    try:
+        result = run_payables(coverage, nav, start, end, engine=engine, options=opts, progress=how.progress)
+    finally:
+        engine.close()
     table, warnings = result.table, list(result.warnings)
-    if plan_type == "reimbursement" and expenses is not None:
-        table, more = reimburse(table, read_expenses(expenses), {}, carry_forward=True)
+    if plan_type == "reimbursement":
+        table, more = reimburse(table, spent, brought, carry_forward=how.carry_forward)
         warnings.extend(more)
     return PayablesView(
         plan, known_at, f"{year:04d}-{month:02d}", rounding, plan_type, table, tuple(warnings)

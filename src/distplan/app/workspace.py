@@ -184,7 +184,9 @@ class Workspace(Writing):
         carry_missing: bool = False,
         plan_type: str = "compensation",
         expenses: Path | None = None,
+        settings: money.FeeSettings | None = None,
     ) -> money.PayablesView:
+        """A month's payables; `settings`: the engine and NAV-reading choices (the CLI's flags)."""
         with self._call():
             entries, plan = self._read(ref, known_at)
             coverage = H.coverage(entries, plan, cache=self.history_cache)
@@ -200,6 +202,7 @@ class Workspace(Writing):
                 carry_missing=carry_missing,
                 plan_type=plan_type,
                 expenses=expenses,
+                settings=settings,
             )
 
     def findings(

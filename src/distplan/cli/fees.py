@@ -7,7 +7,7 @@ half-open (`--to` is the first day NOT included). This layer reads the clock, no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,6 +20,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from distplan import history as H
+from distplan.app.money import FeeSettings
 from distplan.cli.app import app, fees_app
 from distplan.cli.ledger import (
     KnownAtOpt,
@@ -29,12 +30,12 @@ from distplan.cli.ledger import (
     parse_date,
     parse_known_at,
 )
+from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, err, out
 from distplan.errors import InputError
-from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, payables, totals, true_up
+from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, totals, true_up
 from distplan.fees.calendar import month_period_of
 from distplan.fees.navcsv import parse_columns
-from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
 from distplan.fees.sample import sample_nav, write_table
 from distplan.model import Diagnostic
 
@@ -77,7 +78,8 @@ def _coverage(
 
 
 @contextmanager
-def _running(engine: str, master: str, json_: bool) -> Iterator[tuple[Engine, Any]]:
+def _progress(engine: str, json_: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr naming the run's step (not with --json, nor off a terminal)."""
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -88,9 +90,15 @@ def _running(engine: str, master: str, json_: bool) -> Iterator[tuple[Engine, An
     )
     with progress:
         task = progress.add_task(f"starting {engine}", total=None)
+        yield lambda text: progress.update(task, description=text)
+
+
+@contextmanager
+def _running(engine: str, master: str, json_: bool) -> Iterator[tuple[Engine, Callable[[str], None]]]:
+    with _progress(engine, json_) as progress:
         eng = Engine.open(engine, spark_master=master)
         try:
-            yield eng, lambda text: progress.update(task, description=text)
+            yield eng, progress
         finally:
             eng.close()
 
@@ -126,12 +134,17 @@ def _rows(table: pa.Table) -> list[dict[str, object]]:
     return [{k: _plain(v) for k, v in row.items()} for row in table.to_pylist()]
 
 
-def _month(value: str) -> tuple[date, date]:
+def _month_numbers(value: str) -> tuple[int, int]:
     try:
         year, month = (int(x) for x in value.strip().split("-"))
-        return month_period_of(year, month)
+        month_period_of(year, month)  # a real month
     except ValueError:
         raise InputError(f"--month {value!r}: expected YYYY-MM") from None
+    return year, month
+
+
+def _month(value: str) -> tuple[date, date]:
+    return month_period_of(*_month_numbers(value))
 
 
 def _money_table(title: str, table: pa.Table, columns: list[str]) -> Table:
@@ -260,43 +273,40 @@ def payables_cmd(
 ) -> None:
     """Monthly payables per fund-class (days, average daily net assets, fees by component,
     due date), with totals per registrant and plan."""
-    start, end = _month(month)
+    year, month_no = _month_numbers(month)
     if plan_type not in ("compensation", "reimbursement"):
         raise InputError(f"--plan-type {plan_type!r}: expected compensation or reimbursement")
     if plan_type == "reimbursement" and expenses is None:
         raise InputError("--plan-type reimbursement needs --expenses FILE")
-    spent = read_expenses(expenses) if expenses is not None else []
-    brought = read_carry_in(carry_in) if carry_in is not None else {}
-    opts = _options(rounding, carry_missing, due_days, mapping, columns)
-    cov, meta = _coverage(ctx, plan, known_at)
-    with _running(engine, spark_master, json_) as (eng, progress):
-        result = payables(cov, nav, start, end, engine=eng, options=opts, progress=progress)
-    table, warnings = result.table, list(result.warnings)
-    if plan_type == "reimbursement":
-        table, more = reimburse(table, spent, brought, carry_forward=not no_carry_forward)
-        warnings.extend(more)
-    _warn(warnings)
-    if out_path is not None:
-        write_table(table, out_path)
-    sums = totals(table)
-    if json_:
-        echo_json(
-            json.dumps(
-                {
-                    **meta,
-                    "month": month,
-                    "rounding": rounding,
-                    "plan_type": plan_type,
-                    "payables": _rows(table),
-                    "totals": {
-                        k: [{kk: _plain(vv) for kk, vv in r.items()} for r in v] for k, v in sums.items()
-                    },
-                    "warnings": [w.message for w in warnings],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
+    opts = _options(rounding, carry_missing, due_days, mapping, columns)  # the flags, checked first
+    with workspace(ctx) as ws, _progress(engine, json_) as progress:
+        settings = FeeSettings(
+            engine=engine,
+            spark_master=spark_master,
+            mapping=opts.mapping,
+            columns=opts.columns,
+            due_days=due_days,
+            carry_in=carry_in,
+            carry_forward=not no_carry_forward,
+            progress=progress,
         )
+        view = ws.payables(
+            plan,
+            nav,
+            year,
+            month_no,
+            known_at=parse_known_at(known_at),
+            rounding=rounding,
+            carry_missing=carry_missing,
+            plan_type=plan_type,
+            expenses=expenses,
+            settings=settings,
+        )
+    _warn(view.warnings)
+    if out_path is not None:
+        write_table(view.table, out_path)
+    if json_:
+        echo_json(json.dumps(view.to_json(), indent=2, ensure_ascii=False))
         return
     shown = [
         "fund",
@@ -310,8 +320,8 @@ def payables_cmd(
     ]
     if plan_type == "reimbursement":
         shown += ["expenses", "carry_in", "paid", "carry_out"]
-    out.print(_money_table(f"payables {month} (due {_due(table)})", table, shown))
-    _print_totals(sums, plan_type == "reimbursement")
+    out.print(_money_table(f"payables {month} (due {_due(view.table)})", view.table, shown))
+    _print_totals(totals(view.table), plan_type == "reimbursement")
 
 
 def _due(table: pa.Table) -> str:

@@ -92,10 +92,12 @@ def floor_div_dec(n: Value, d: Value) -> tuple[IntegerValue, Value]:
 
 def from_units(units: Value, scale: int) -> Value:
     """int64 count of 10**-scale dollars -> DECIMAL(38, scale) dollars, exactly."""
-    # Ibis multiplies decimals of one type only; both sides DECIMAL(38, scale), product exact.
+    # DECIMAL(38, 0) x DECIMAL(38, scale): the engines' product has the target scale itself (a
+    # DECIMAL(38, scale) x DECIMAL(38, scale) product has twice it, and Ibis drops the final
+    # cast as a no-op: files written by the engine would say DECIMAL(38, 2 * scale)).
     target = dt.Decimal(38, scale)
     factor = ibis.literal(Decimal(1).scaleb(-scale), type=target)
-    return (units.cast(target) * factor).cast(target)
+    return (units.cast(dt.Decimal(38, 0)) * factor).cast(target)
 
 
 # The completeness evidence of a NAV row is `sig` = 2**k, k = its session's index from the
