@@ -66,16 +66,19 @@ $dp $dbb record examples/aim/aim-investor-amend2-2003-11-03.txt examples/aim/aim
   examples/aim/aim-investor-amend4-2003-11-24.txt > /dev/null
 $dp $dbb terms set --effective 2003-07-01 --distribution 0.75 --service 0.25 \
   --source "hypothetical terms for the demo: 0.75% asset-based sales charge, 0.25% service fee" > /dev/null
-$dp $dbb sample-data --from 2003-11-01 --to 2004-01-01 --out "$out/nav-class-b.parquet"
+$dp $dbb sample-data --from 2003-09-30 --to 2004-01-01 --out "$out/nav-class-b.parquet"
 $dp $dbb fees remaining --sales examples/dealers/sales.csv --nav "$out/nav-class-b.parquet" \
   --prime examples/dealers/prime-rate.csv --as-of 2003-12-31 \
   || echo "(distplan fees remaining exits 1 on a finding: the sample's Energy Fund sells too little)"
 
-step "9. Reports: the board's 2003Q4 quarterly 12b-1 report (PDF, XLSX), the November statement, the ledger"
+step "9. Reports: the board's 2003Q4 quarterly 12b-1 report (PDF, XLSX; class-b: the remaining amount), the November statement, the ledger"
 stamp="--generated-at 2026-12-01T12:00:00Z"  # a fixed stamp: the same inputs give the same bytes
 board=(report board --quarter 2003Q4 --nav "$out/nav.parquet" --positions examples/dealers/positions.csv)
 $dp $db "${board[@]}" --to pdf -o "$out/board-2003Q4.pdf" $stamp
 $dp $db "${board[@]}" --to xlsx -o "$out/board-2003Q4.xlsx" $stamp
+# the remaining amount needs an asset-based charge: the board of the class-b ledger shows it
+$dp $dbb report board --quarter 2003Q4 --nav "$out/nav-class-b.parquet" --sales examples/dealers/sales.csv \
+  --prime examples/dealers/prime-rate.csv --to pdf -o "$out/board-2003Q4-class-b.pdf" $stamp
 $dp $db report statement --month 2003-11 --nav "$out/nav.parquet" --to pdf -o "$out/statement-2003-11.pdf" $stamp
 $dp $db report ledger --as-of 2003-12-31 --to pdf -o "$out/ledger-2003-12-31.pdf" $stamp
 

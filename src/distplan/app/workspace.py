@@ -18,6 +18,7 @@ from typing import Any
 
 from distplan import history as H
 from distplan.app import checks, money, recording, writes
+from distplan.app import distributor as D
 from distplan.app.core import PlanRef, entry_label
 from distplan.app.errors import Invalid, NotFound
 from distplan.app.paging import page_of
@@ -204,6 +205,83 @@ class Workspace(Writing):
                 expenses=expenses,
                 settings=settings,
             )
+
+    # The distributor's side (app/distributor.py): `engine` is the caller's (else DuckDB for
+    # the call); inputs are read values or paths.
+
+    def trails(
+        self,
+        ref: PlanRef,
+        positions: Any,
+        period: str,
+        *,
+        known_at: KnownAt = None,
+        engine: Any = None,
+        due_days: int = 10,
+    ) -> Any:
+        """Dealer trails for a payment period (2004-Q1 or 2004-01): a fees.trails.TrailResult."""
+        from distplan.fees.trails import trails
+        from distplan.fees.trailterms import parse_period
+
+        frequency, chosen = parse_period(period)
+        with self._call():
+            coverage, dealers = self._distributor_state(ref, known_at)
+            D.require(dealers)
+            with D.engine_for(engine) as eng:
+                held = D.positions_of(eng, positions)
+                return trails(eng, held, dealers, coverage, frequency, chosen, due_days=due_days)
+
+    def retention(
+        self,
+        ref: PlanRef,
+        nav: Path,
+        positions: Any,
+        start: date,
+        end: date,
+        *,
+        known_at: KnownAt = None,
+        options: Any = None,
+        engine: Any = None,
+    ) -> Any:
+        """Per fund-class and month of [start, end): the fees, the trails accrued and what the
+        distributor keeps (fees.retention.RetentionResult)."""
+        from distplan.fees.retention import retention
+
+        with self._call():
+            coverage, dealers = self._distributor_state(ref, known_at)
+            with D.engine_for(engine) as eng:
+                held = D.positions_of(eng, positions)
+                return retention(eng, nav, held, dealers, coverage, start, end, options)
+
+    def remaining(
+        self,
+        ref: PlanRef,
+        nav: Path,
+        sales: Any,
+        prime: Any,
+        as_of: date,
+        *,
+        known_at: KnownAt = None,
+        options: Any = None,
+        engine: Any = None,
+    ) -> D.RemainingView:
+        """The FINRA Rule 2341(d) remaining amount per fund-class with an asset-based charge,
+        from the first sale to `as_of`, and the findings when it went below zero."""
+        from distplan.compliance import load_rulebook
+        from distplan.compliance.checks.remaining import remaining_amount_findings
+        from distplan.fees.remaining import remaining
+
+        with self._call():
+            sold, rates = D.sales_of(sales), D.prime_of(prime)
+            entries, plan = self._read(ref, known_at)
+            coverage = H.coverage(entries, plan, cache=self.history_cache)
+            with D.engine_for(engine) as eng:
+                result = remaining(eng, nav, sold, rates, coverage, as_of, options)
+            return D.RemainingView(result, remaining_amount_findings(result.rows, load_rulebook()))
+
+    def _distributor_state(self, ref: PlanRef, known_at: KnownAt) -> tuple[list[Any], list[Any]]:
+        entries, plan = self._read(ref, known_at)
+        return H.coverage(entries, plan, cache=self.history_cache), self.dealers(known_at)
 
     def findings(
         self, ref: PlanRef, as_of: date, known_at: KnownAt = None, *, extra: Any = None, rulebook: Any = None

@@ -129,22 +129,36 @@ def board_cmd(
     nav: NavOpt,
     output: OutOpt,
     positions: PositionsOpt = None,
+    sales: Annotated[
+        Path | None,
+        typer.Option(
+            "--sales", help="Daily sales (CSV or Parquet), with --prime: adds the FINRA remaining amount."
+        ),
+    ] = None,
+    prime: Annotated[
+        Path | None,
+        typer.Option("--prime", help="Prime rates, date,rate (bundled: examples/dealers/prime-rate.csv)."),
+    ] = None,
     to: Annotated[str, typer.Option("--to", help="Output format: pdf, docx, xlsx or html.")] = "pdf",
     plan: PlanOpt = None,
     known_at: KnownAtOpt = None,
     generated_at: GeneratedOpt = None,
 ) -> None:
     """The board's quarterly 12b-1 report: fees per fund and class and by month, paid to the
-    distributor (due dates), plan totals, dealer trails (with --positions), the findings open
-    on the quarter's last day, the next quarter's deadlines and the instruments in force."""
+    distributor (due dates), plan totals, dealer trails and the distributor's retention (with
+    --positions), the FINRA Rule 2341(d) remaining amount on the quarter's last day (with --sales
+    and --prime), the findings open on the quarter's last day, the next quarter's deadlines and
+    the instruments in force."""
     from distplan.reports.board import Quarter, board
 
     fmt = _format(to, ("pdf", "docx", "xlsx", "html"), "board")
     chosen = Quarter.parse(quarter)
+    if (sales is None) != (prime is None):
+        raise InputError("--sales FILE and --prime FILE go together")
     stamp = _stamp(generated_at)
     _emit(
         ctx, board, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, quarter=chosen,
-        generated_at=stamp, positions=positions,
+        generated_at=stamp, positions=positions, sales=sales, prime=prime,
     )  # fmt: skip
 
 

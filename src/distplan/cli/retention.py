@@ -23,7 +23,6 @@ from distplan.cli.fees import (
     MasterOpt,
     NavOpt,
     RoundingOpt,
-    _coverage,
     _month,
     _options,
     _plain,
@@ -31,8 +30,9 @@ from distplan.cli.fees import (
     _warn,
 )
 from distplan.cli.ledger import KnownAtOpt, PlanOpt
+from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, out
-from distplan.cli.trails import PositionsOpt, json_row, positions_in, read_csv_positions, recorded_dealers
+from distplan.cli.trails import PositionsOpt, json_row, plan_meta, read_csv_positions
 from distplan.model import Diagnostic
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")]
@@ -57,16 +57,19 @@ def retention_cmd(
     (the payables) minus the trails every dealer accrued on it that month. A warning when the
     trails exceed the fund's fee. Forfeited trails (settled per payment period) are not
     deducted: `fees trails` reports them."""
-    from distplan.fees.retention import COLUMNS, retention
+    from distplan.fees.retention import COLUMNS
     from distplan.fees.sample import write_table
 
     start, end = _month(month)
-    table_in = read_csv_positions(positions)
+    held = read_csv_positions(positions)
     opts = _options(rounding, carry_missing, 10, None, None)
-    cov, meta = _coverage(ctx, plan, known_at)
-    dealers = recorded_dealers(ctx, known_at, required=False)  # none: refused after the NAV is read
-    with _running(engine, spark_master, json_) as (eng, _progress):
-        result = retention(eng, nav, positions_in(eng, positions, table_in), dealers, cov, start, end, opts)
+    with workspace(ctx) as ws:
+        meta = plan_meta(ws, plan, known_at)
+        with _running(engine, spark_master, json_) as (eng, _progress):
+            result = ws.retention(
+                plan, nav, held if held is not None else positions, start, end, known_at=meta.pop("point"),
+                options=opts, engine=eng,
+            )  # fmt: skip
     _warn(result.warnings)
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
@@ -121,20 +124,21 @@ def remaining_cmd(
     interest at prime + 1%, less asset-based accruals, front-end loads retained and CDSCs. A
     finding citing the rule when it goes below zero; exit status 1 then."""
     from distplan.cli.ledger import parse_date
-    from distplan.compliance import load_rulebook
-    from distplan.compliance.checks.remaining import remaining_amount_findings
     from distplan.fees.prime import read_prime
-    from distplan.fees.remaining import MONEY, POLICY, remaining
+    from distplan.fees.remaining import MONEY, POLICY
     from distplan.fees.sales import read_sales
 
     day = parse_date(as_of, "--as-of")
     sold = read_sales(sales)  # the user's files first: their problems before the ledger's
     rates = read_prime(prime)
     opts = _options(rounding, carry_missing, 10, None, None)
-    cov, meta = _coverage(ctx, plan, known_at)
-    with _running(engine, spark_master, json_) as (eng, _progress):
-        result = remaining(eng, nav, sold, rates, cov, day, opts)
-    findings = remaining_amount_findings(result.rows, load_rulebook())
+    with workspace(ctx) as ws:
+        meta = plan_meta(ws, plan, known_at)
+        with _running(engine, spark_master, json_) as (eng, _progress):
+            found = ws.remaining(
+                plan, nav, sold, rates, day, known_at=meta.pop("point"), options=opts, engine=eng
+            )
+    result, findings = found.result, found.findings
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if json_:
         body = {

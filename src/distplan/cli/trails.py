@@ -15,15 +15,14 @@ import typer
 from rich.table import Table
 
 from distplan.cli.app import fees_app
-from distplan.cli.fees import DueOpt, EngineOpt, JsonOpt, MasterOpt, _coverage, _plain, _running, _warn
-from distplan.cli.ledger import KnownAtOpt, PlanOpt, open_ledger, parse_known_at
+from distplan.cli.fees import DueOpt, EngineOpt, JsonOpt, MasterOpt, _plain, _running, _warn
+from distplan.cli.ledger import KnownAtOpt, PlanOpt, parse_known_at
+from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, out
 from distplan.model import Diagnostic
 
 if TYPE_CHECKING:
-    from distplan.fees.agreements import Dealer
-    from distplan.fees.engine import Engine
-    from distplan.fees.trails import Positions
+    from distplan.app import Workspace
 
 PositionsOpt = Annotated[
     Path,
@@ -35,32 +34,20 @@ PositionsOpt = Annotated[
 
 def read_csv_positions(path: Path) -> pa.Table | None:
     """A CSV positions file, read now (before the ledger: its problems are named first); a
-    Parquet one is left to the engine to scan (`positions_in`), as large as it may be."""
+    Parquet one is left to the engine to scan (the Workspace does, given the path), as large
+    as it may be."""
     from distplan.fees.positions import read_positions
 
     return None if path.suffix.lower() in (".parquet", ".pq") else read_positions(path)
 
 
-def positions_in(engine: Engine, path: Path, table: pa.Table | None) -> Positions:
-    from distplan.fees.positionscan import scan_positions
+def plan_meta(ws: Workspace, plan: str | None, known_at: str | None) -> dict[str, Any]:
+    """The plan and the moment a distributor command answers for (as its JSON prints them);
+    "point" is the parsed --known-at, to pass on (pop it before printing)."""
+    from distplan.app.values import known_at_json
 
-    return table if table is not None else scan_positions(engine, path)
-
-
-def recorded_dealers(ctx: typer.Context, known_at: str | None, required: bool = True) -> list[Dealer]:
-    """The dealer agreements as the ledger knew them at `known_at`; InputError if none (and
-    `required`)."""
-    from distplan.errors import InputError
-    from distplan.fees.agreements import dealers_from_entries
-    from distplan.ledger import KIND_DEALERS, KIND_VOID
-
-    with open_ledger(ctx) as ledger:
-        dealers = dealers_from_entries(
-            ledger.entries(known_at=parse_known_at(known_at), kinds=[KIND_DEALERS, KIND_VOID])
-        )
-    if required and not dealers:
-        raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")
-    return dealers
+    point = parse_known_at(known_at)
+    return {"plan": ws.plan(plan).to_json(), "known_at": known_at_json(point), "point": point}
 
 
 @fees_app.command("trails")
@@ -82,17 +69,18 @@ def trails_cmd(
     forfeited per dealer and fund-class, with totals per dealer. Carries are computed from the
     agreements' first period, so one period gives the figures of running every period in turn."""
     from distplan.fees.sample import write_table
-    from distplan.fees.trails import COLUMNS, trails
+    from distplan.fees.trails import COLUMNS
     from distplan.fees.trailterms import parse_period
 
     frequency, chosen = parse_period(period)
-    table_in = read_csv_positions(positions)
-    cov, meta = _coverage(ctx, plan, known_at)
-    dealers = recorded_dealers(ctx, known_at)
-    with _running(engine, spark_master, json_) as (eng, _progress):
-        result = trails(
-            eng, positions_in(eng, positions, table_in), dealers, cov, frequency, chosen, due_days=due_days
-        )
+    held = read_csv_positions(positions)
+    with workspace(ctx) as ws:
+        meta = plan_meta(ws, plan, known_at)
+        with _running(engine, spark_master, json_) as (eng, _progress):
+            result = ws.trails(
+                plan, held if held is not None else positions, period, known_at=meta.pop("point"),
+                engine=eng, due_days=due_days,
+            )  # fmt: skip
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)

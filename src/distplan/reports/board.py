@@ -5,9 +5,8 @@ force, with ledger seq and hash. Charts: fees by month and by fund.
 
 Every figure is a Workspace result: the three monthly payables (ADNA and fees by component,
 each month as the fees stage computes it; the quarter's fee is their sum), findings, calendar,
-history, and the fees stage's dealer trails when positions are given. The FINRA remaining
-amount and the distributor's retention are shown only when the app layer offers them (the
-trails helper is adding them, issue 11): until then `report board` does not take their inputs.
+history; with positions, the dealer trails and the distributor's retention per month; with
+sales and prime rates, the FINRA Rule 2341(d) remaining amount on the quarter's last day.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Any
 
 from distplan.errors import InputError
 from distplan.reports import common
+from distplan.reports.distributor import remaining_section, retention_section
 from distplan.reports.document import Chart, Column, Report, Section, Series
 from distplan.reports.sources import (
     deadlines_section,
@@ -162,9 +162,17 @@ def board(
     *,
     generated_at: datetime,
     positions: Path | None = None,
+    sales: Path | None = None,
+    prime: Path | None = None,
 ) -> Report:
+    from distplan.app.distributor import prime_of, sales_of
+
     ws = scope.workspace
+    if (sales is None) != (prime is None):
+        raise InputError("--sales FILE and --prime FILE go together")
     held = read_positions(positions) if positions is not None else None
+    sold = sales_of(sales) if sales is not None else None  # the user's files first
+    rates = prime_of(prime) if prime is not None else None
     views = [ws.payables(scope.plan, nav, y, m, known_at=scope.known_at) for y, m in quarter.months]
     rows = [r for v in views for r in v.table.to_pylist()]
     last = quarter.end - timedelta(days=1)
@@ -181,10 +189,14 @@ def board(
         result = trails(scope, held, quarter.label)
         sections.append(trail_totals_section(result, quarter.label))
         warnings.extend(result.warnings)
-    # Hook (issue 11): when Workspace offers the distributor's retention and the FINRA
-    # remaining amount (sales + prime rates), add `sales`/`prime` parameters and their sections
-    # here, and the --sales/--prime flags to `report board`. Until then neither is accepted, so
-    # no report implies they were checked.
+        kept, more = retention_section(scope, nav, held, quarter.start, quarter.end, quarter.label)
+        sections.append(kept)
+        warnings.extend(more)
+    if sales is not None and prime is not None:
+        facts += [common.file_fact("Sales", sales), common.file_fact("Prime rates", prime)]
+        left, more = remaining_section(scope, nav, sold, rates, last)
+        sections.append(left)
+        warnings.extend(more)
     sections += [
         findings_section(scope, last),
         deadlines_section(scope, quarter.end, following.end, f"{following.label} (the next quarter)"),

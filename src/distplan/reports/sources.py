@@ -1,7 +1,6 @@
 """Sections several reports share, each from one application-layer query: the compliance
 findings on a day, the deadlines of a window, the instruments in force (with seq and hash),
-and the dealer trails of a period (the fees stage's `trails`, on the Workspace's coverage and
-dealer agreements: the app layer has no trails query yet)."""
+and the dealer trails of a period (`Workspace.trails`)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from distplan.errors import InputError
 from distplan.reports.common import ZERO, Scope, amounts, moment
 from distplan.reports.document import Column, Section
 
@@ -93,23 +91,9 @@ def read_positions(path: Path) -> Any:
 
 
 def trails(scope: Scope, table: Any, period: str) -> Any:
-    """The fees stage's dealer trails for `period` (2004-Q1 or 2004-01) from positions read
-    with `read_positions`: a TrailResult."""
-    from distplan.fees import Engine
-    from distplan.fees.trails import trails as run_trails
-    from distplan.fees.trailterms import parse_period
-
-    frequency, chosen = parse_period(period)
-    ws = scope.workspace
-    dealers = ws.dealers(scope.known_at)
-    if not dealers:
-        raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")
-    coverage = ws.coverage(scope.plan, scope.known_at).periods
-    engine = Engine.duckdb()
-    try:
-        return run_trails(engine, table, dealers, coverage, frequency, chosen)
-    finally:
-        engine.close()
+    """The dealer trails for `period` (2004-Q1 or 2004-01) from positions read with
+    `read_positions`: a fees.trails.TrailResult, from `Workspace.trails`."""
+    return scope.workspace.trails(scope.plan, table, period, known_at=scope.known_at)
 
 
 def trail_totals_section(result: Any, label: str) -> Section:
