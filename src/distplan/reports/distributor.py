@@ -12,6 +12,7 @@ from typing import Any
 from distplan.reports.common import ZERO, Scope, amounts
 from distplan.reports.document import Column, Section
 
+_REMAINING_NAMES = ("Gross sales", "Cap", "Interest", "Asset-based", "Loads", "CDSCs", "Charges", "Remaining")
 RETENTION_MONEY = ("fee_distribution", "fee_service", "fee", "trails_accrued", "retained")
 
 
@@ -73,18 +74,7 @@ def remaining_section(
         (
             Column("Fund"),
             Column("Class"),
-            *(
-                Column(n, "money")
-                for n in (
-                    "Gross sales",
-                    "Cap",
-                    "Interest",
-                    "Asset-based",
-                    "Loads retained",
-                    "CDSCs",
-                    "Remaining",
-                )
-            ),
+            *(Column(n, "money") for n in _REMAINING_NAMES),
             Column("Below zero on", "date"),
         ),
         rows,
