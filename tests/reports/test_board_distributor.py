@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from readback import cents, pdf_text, sheet_rows
+from reports_demo import STAMP, Demo, ok
 
 from aim_inputs import AIM_DIR, ROOT, run_cli
-from conftest import STAMP, Demo, ok
 from distplan.app import Workspace
 from distplan.fees.remaining import MONEY
 from distplan.reports import Report, write

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 from readback import overflows, pdf_text
+from reports_demo import STAMP
 
-from conftest import STAMP
 from distplan.reports import Chart, Column, Report, Section, Series, write
 
 FORMULA = "=cmd|' /C calc'!A0"

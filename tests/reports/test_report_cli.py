@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reports_demo import Demo
 
 from aim_inputs import run_cli
-from conftest import Demo
 
 STAMP = ["--generated-at", "2026-12-01T12:00:00Z"]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from readback import cents, names, overflows, pdf_text, save_pngs, sheet_rows
+from reports_demo import STAMP, Demo
 
-from conftest import STAMP, Demo
 from distplan.reports import Report, write
 from distplan.reports.common import Scope
 from distplan.reports.statement import statement
