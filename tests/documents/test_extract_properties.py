@@ -111,8 +111,9 @@ def test_a_megabyte_of_corpus_text_extracts_in_linear_time() -> None:
     text = "\n".join(TEXTS)
     one_mb = (text * (1_000_000 // len(text) + 1))[:1_000_000]
     whole, quarter = _cpu_seconds(one_mb), _cpu_seconds(one_mb[:250_000])
-    # Linear: four times the text costs about four times the time (quadratic would be 16x).
-    assert whole < 6 * max(quarter, 0.05), (whole, quarter)
+    # Linear: four times the text costs about four times the time (quadratic would be 16x); a
+    # loaded machine measured 6.2x once (3.8x quiet), so the bound sits between the two.
+    assert whole < 9 * max(quarter, 0.05), (whole, quarter)
     # 1.6 s on an idle core (bench/extract.py --megabyte); the bound leaves room for a loaded machine.
     assert whole < 6.0
 
