@@ -327,7 +327,10 @@ def _child(args: argparse.Namespace, size: str, phase: str, command: str, out: P
     cmd = [sys.executable, __file__, "--phase", phase, "--size", size, "--dir", str(args.dir)]
     cmd += ["--commands", command, "--out", str(out), "--memory", args.memory]
     env = {**os.environ, "DISTPLAN_DUCKDB_MEMORY": args.memory}
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    done = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env)
+    if done.returncode:  # e.g. the hand-written accrue runs out of memory at 100M (2GB)
+        errors = [ln for ln in done.stderr.splitlines() if "Error" in ln] or done.stderr.splitlines()[-1:]
+        raise SystemExit(f"{phase} {command} at {size} failed: {errors[0] if errors else done.returncode}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
