@@ -27,6 +27,19 @@ report_app = typer.Typer(
 )
 app.add_typer(report_app, name="report")
 
+ExpensesOpt = Annotated[
+    Path | None,
+    typer.Option("--expenses", help="A reimbursement plan's expenses by N-1A category (CSV: month, fund, "
+                 "share_class, category, amount)."),
+]  # fmt: skip
+CarryInOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--carry-in", help="Unreimbursed balances brought into the period (CSV: fund, share_class, amount)."
+    ),
+]
+
+
 NavOpt = Annotated[
     Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")
 ]
@@ -139,6 +152,8 @@ def board_cmd(
         Path | None,
         typer.Option("--prime", help="Prime rates, date,rate (bundled: examples/dealers/prime-rate.csv)."),
     ] = None,
+    expenses: ExpensesOpt = None,
+    carry_in: CarryInOpt = None,
     to: Annotated[str, typer.Option("--to", help="Output format: pdf, docx, xlsx or html.")] = "pdf",
     plan: PlanOpt = None,
     known_at: KnownAtOpt = None,
@@ -148,7 +163,8 @@ def board_cmd(
     distributor (due dates), plan totals, dealer trails and the distributor's retention (with
     --positions), the FINRA Rule 2341(d) remaining amount on the quarter's last day (with --sales
     and --prime), the findings open on the quarter's last day, the next quarter's deadlines and
-    the instruments in force."""
+    the instruments in force; with --expenses (a reimbursement plan), the spending by N-1A
+    category and the unreimbursed amounts carried over."""
     from distplan.reports.board import Quarter, board
 
     fmt = _format(to, ("pdf", "docx", "xlsx", "html"), "board")
@@ -158,7 +174,8 @@ def board_cmd(
     stamp = _stamp(generated_at)
     _emit(
         ctx, board, fmt, output, plan=plan, known_at=_known(known_at), nav=nav, quarter=chosen,
-        generated_at=stamp, positions=positions, sales=sales, prime=prime,
+        generated_at=stamp, positions=positions, sales=sales, prime=prime, expenses=expenses,
+        carry_in=carry_in,
     )  # fmt: skip
 
 
@@ -181,16 +198,6 @@ def ledger_cmd(
     day = flag("--as-of", parse_date, as_of)
     _emit(ctx, ledger_report, fmt, output, plan=plan, known_at=_known(known_at), as_of=day,
           generated_at=_stamp(generated_at))  # fmt: skip
-
-
-ExpensesOpt = Annotated[
-    Path | None,
-    typer.Option("--expenses", help="A reimbursement plan's expenses by N-1A category (CSV: month, fund, "
-                 "share_class, category, amount)."),
-]  # fmt: skip
-CarryInOpt = Annotated[
-    Path | None, typer.Option("--carry-in", help="Unreimbursed balances brought into the year (CSV).")
-]
 
 
 @report_app.command("sai")

@@ -164,8 +164,11 @@ def board(
     positions: Path | None = None,
     sales: Path | None = None,
     prime: Path | None = None,
+    expenses: Path | None = None,
+    carry_in: Path | None = None,
 ) -> Report:
     from distplan.app.distributor import prime_of, sales_of
+    from distplan.reports.sai import read_spending, spending_sections, tally
 
     ws = scope.workspace
     if (sales is None) != (prime is None):
@@ -173,6 +176,7 @@ def board(
     held = read_positions(positions) if positions is not None else None
     sold = sales_of(sales) if sales is not None else None  # the user's files first
     rates = prime_of(prime) if prime is not None else None
+    spent, brought = read_spending(expenses, carry_in) if expenses is not None or carry_in else (None, {})
     views = [ws.payables(scope.plan, nav, y, m, known_at=scope.known_at) for y, m in quarter.months]
     rows = [r for v in views for r in v.table.to_pylist()]
     last = quarter.end - timedelta(days=1)
@@ -191,6 +195,20 @@ def board(
         warnings.extend(result.warnings)
         kept, more = retention_section(scope, nav, held, quarter.start, quarter.end, quarter.label)
         sections.append(kept)
+        warnings.extend(more)
+    if spent is not None:
+        # A reimbursement plan's spending by N-1A category and carry-forward over the quarter's
+        # months: balances carry month to month from --carry-in (else from zero at its start).
+        months = {f"{y:04d}-{m:02d}" for y, m in quarter.months}  # the rest of the file is not this report's
+        by, more = tally(views, [e for e in spent if e.month in months], brought)
+        sections += spending_sections(scope, nav, by, True, last)
+        facts.append(common.file_fact("Expenses", expenses))  # type: ignore[arg-type]
+        if carry_in is not None:
+            facts.append(common.file_fact("Carried in", carry_in))
+        else:
+            warnings.append(
+                f"no --carry-in: unreimbursed balances start at zero on {quarter.start.isoformat()}"
+            )
         warnings.extend(more)
     if sales is not None and prime is not None:
         facts += [common.file_fact("Sales", sales), common.file_fact("Prime rates", prime)]

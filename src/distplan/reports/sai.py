@@ -64,38 +64,13 @@ def sai(
     expenses: Path | None = None,
     carry_in: Path | None = None,
 ) -> Report:
-    import pyarrow as pa
-
-    from distplan.fees.reimbursement import CATEGORIES, read_carry_in, read_expenses, reimburse
-
-    spent = read_expenses(expenses) if expenses is not None else None
-    brought = read_carry_in(carry_in) if carry_in is not None else {}
-    if carry_in is not None and expenses is None:
-        raise InputError("--carry-in needs --expenses (a reimbursement plan's expenses by category)")
+    spent, brought = read_spending(expenses, carry_in)
     ws = scope.workspace
     views = [ws.payables(scope.plan, nav, y, m, known_at=scope.known_at) for y, m in fiscal_months(year_end)]
-    table = pa.concat_tables([v.table for v in views])
-    warnings = [w.message for v in views for w in v.warnings]
-    if spent is not None:
-        table, more = reimburse(table, spent, brought, carry_forward=True)
-        warnings += [w.message for w in more]
-    rows = table.to_pylist()
-    by: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in sorted(rows, key=lambda r: r["month"]):
-        acc = by.setdefault(_key(r), {"fee": ZERO, "paid": ZERO, "expenses": ZERO, "carry_in": None})
-        acc["fee"] += r["fee"]
-        if spent is not None:
-            acc["paid"] += r["paid"]
-            acc["expenses"] += r["expenses"]
-            acc["carry_in"] = r["carry_in"] if acc["carry_in"] is None else acc["carry_in"]
-            acc["carry_out"] = r["carry_out"]
-            for c in CATEGORIES:
-                acc[c] = acc.get(c, ZERO) + r[f"expense_{c}"]
-    keys = sorted(by)
+    by, warnings = tally(views, spent, brought)
     start = date(*fiscal_months(year_end)[0], 1)
-    sections = [_spending(by, keys, spent is not None, CATEGORIES), _relationship(spent is not None)]
-    if spent is not None:
-        sections.append(_carried(by, keys, _net_assets(scope, nav, year_end), year_end))
+    sections = spending_sections(scope, nav, by, spent is not None, year_end)
+    sections.insert(1, _relationship(spent is not None))
     facts = [file_fact("Net assets", nav)]
     if expenses is not None:
         facts.append(file_fact("Expenses", expenses))
@@ -111,6 +86,61 @@ def sai(
         facts=(*facts, *ledger_facts(scope)),
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def read_spending(
+    expenses: Path | None, carry_in: Path | None
+) -> tuple[list[Any] | None, dict[Any, Decimal]]:
+    """The expenses by category and the balances brought forward, read before the ledger."""
+    from distplan.fees.reimbursement import read_carry_in, read_expenses
+
+    if carry_in is not None and expenses is None:
+        raise InputError("--carry-in needs --expenses (a reimbursement plan's expenses by category)")
+    spent = read_expenses(expenses) if expenses is not None else None
+    return spent, (read_carry_in(carry_in) if carry_in is not None else {})
+
+
+def tally(
+    views: list[Any], spent: list[Any] | None, brought: dict[Any, Decimal]
+) -> tuple[dict[tuple[str, str], dict[str, Any]], list[str]]:
+    """Per fund and class over the months of `views` (Workspace.payables, in month order): the
+    fee, and with expenses the fees stage's `reimburse` in month order (balances carry month to
+    month, from `brought`): paid, expenses by category, carried in and over."""
+    import pyarrow as pa
+
+    from distplan.fees.reimbursement import CATEGORIES, reimburse
+
+    table = pa.concat_tables([v.table for v in views])
+    warnings = [w.message for v in views for w in v.warnings]
+    if spent is not None:
+        table, more = reimburse(table, spent, brought, carry_forward=True)
+        warnings += [w.message for w in more]
+    by: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in sorted(table.to_pylist(), key=lambda r: r["month"]):
+        acc = by.setdefault(_key(r), {"fee": ZERO, "paid": ZERO, "expenses": ZERO, "carry_in": None})
+        acc["fee"] += r["fee"]
+        if spent is not None:
+            acc["paid"] += r["paid"]
+            acc["expenses"] += r["expenses"]
+            acc["carry_in"] = r["carry_in"] if acc["carry_in"] is None else acc["carry_in"]
+            acc["carry_out"] = r["carry_out"]
+            for c in CATEGORIES:
+                acc[c] = acc.get(c, ZERO) + r[f"expense_{c}"]
+    return by, warnings
+
+
+def spending_sections(
+    scope: Scope, nav: Path, by: dict[tuple[str, str], dict[str, Any]], split: bool, day: date
+) -> list[Section]:
+    """Item 19(g)(1) spending by category and, for a reimbursement plan, (3) the amounts
+    carried over at `day` in dollars and as a % of that day's net assets."""
+    from distplan.fees.reimbursement import CATEGORIES
+
+    keys = sorted(by)
+    sections = [_spending(by, keys, split, CATEGORIES)]
+    if split:
+        sections.append(_carried(by, keys, _net_assets(scope, nav, day), day))
+    return sections
 
 
 def _spending(
