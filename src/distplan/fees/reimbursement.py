@@ -114,10 +114,11 @@ def reimburse(
     expenses (total and per category), carry_in, paid, carry_out and forfeited, and warnings
     for expenses of fund-classes or months without a payable."""
     by_row: dict[tuple[str, FundClassKey], dict[str, Decimal]] = {}
+    named: dict[tuple[str, FundClassKey], Expense] = {}  # the first spelling, for the warnings
     for e in expenses:
-        bucket = by_row.setdefault(
-            (e.month, FundClassKey.of(e.fund, e.share_class)), dict.fromkeys(CATEGORIES, ZERO)
-        )
+        row_key = (e.month, FundClassKey.of(e.fund, e.share_class))
+        named.setdefault(row_key, e)
+        bucket = by_row.setdefault(row_key, dict.fromkeys(CATEGORIES, ZERO))
         bucket[e.category] += e.amount
     balance: dict[FundClassKey, Decimal] = dict(carry_in or {})
     rows = sorted(
@@ -149,9 +150,10 @@ def reimburse(
         )
     warnings = [
         Diagnostic(
-            "warning", f"expenses for {key[0]} ({key[1] or 'no class'}) in {month} have no payable; ignored"
+            "warning",
+            f"expenses for {named[k].fund} ({named[k].share_class or 'no class'}) in {k[0]} have no payable; ignored",
         )
-        for month, key in sorted(set(by_row) - used)
+        for k in sorted(set(by_row) - used)
     ]
     money = pa.decimal128(38, 2)
     schema = payables.schema

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from distplan.documents.render.word import _add_rows, _normalise_zip
+from distplan.documents.render.word import add_rows, normalise_zip
 from distplan.reports.charts import png_of
 from distplan.reports.document import Report, Section, display, printable
 
@@ -43,7 +43,7 @@ def _table(word: Any, s: Section) -> None:
     if len(body) > _STYLED_ROWS:
         # python-docx's row API walks the whole table per row (quadratic): a long table's rows
         # are written as plain WordprocessingML in one pass (no right alignment, no bold total).
-        _add_rows(table, [tuple(display(v, c.kind) for v, c in zip(r, s.columns, strict=True)) for r in body])
+        add_rows(table, [tuple(display(v, c.kind) for v, c in zip(r, s.columns, strict=True)) for r in body])
         return
     for i, values in enumerate(body):
         cells = table.add_row().cells
@@ -108,4 +108,4 @@ def docx_of(report: Report) -> bytes:
             _table(word, s)
     buf = io.BytesIO()
     word.save(buf)
-    return _normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue())

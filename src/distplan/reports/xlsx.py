@@ -16,7 +16,7 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
-from distplan.documents.render.word import _normalise_zip
+from distplan.documents.render.word import normalise_zip
 from distplan.reports.document import Cell, Column, Report, Section, printable
 
 FORMATS = {"money": "#,##0.00", "rate": "0.00##%", "int": "#,##0", "date": "yyyy-mm-dd"}
@@ -145,4 +145,4 @@ def xlsx_of(report: Report) -> bytes:
     # ExcelWriter directly: openpyxl's save_workbook stamps `modified` with the clock.
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
-    return _normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue())

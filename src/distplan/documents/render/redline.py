@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from distplan.documents.render import render_document
-from distplan.documents.render.word import _normalise_zip
+from distplan.documents.render.word import normalise_zip
 from distplan.model import Instrument
 
 HEADERS = (
@@ -149,4 +149,4 @@ def redline_docx(draft: Instrument, rows: Sequence[RedlineRow], *, author: str, 
         anchor = el
     buf = io.BytesIO()
     word.save(buf)
-    return _normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue())

@@ -22,7 +22,7 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_EPOCH = "315532800"  # 1980-01-01T00:00:00Z
 
 
-def _normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes) -> bytes:
     """Rewrite the package with fixed member timestamps so equal documents are equal bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -38,7 +38,7 @@ def _normalise_zip(data: bytes) -> bytes:
 _ROWS_PER_PARSE = 500  # rows built as one XML fragment: fast, and memory stays bounded
 
 
-def _add_rows(table: Any, rows: Sequence[tuple[str, ...]]) -> None:
+def add_rows(table: Any, rows: Sequence[tuple[str, ...]]) -> None:
     """Append body rows as WordprocessingML built directly: python-docx's `row.cells` walks the
     whole table on every call, which makes a 10,000-row table quadratic. Each cell is what
     `cell.text = ...` writes: a width as the grid column's, one paragraph with one run."""
@@ -114,7 +114,7 @@ def docx_of(doc: Document, stamp: date) -> bytes:
             for cell, text in zip(table.rows[0].cells, headers, strict=True):
                 cell.text = ""
                 cell.paragraphs[0].add_run(text).bold = True
-            _add_rows(table, block.rows)
+            add_rows(table, block.rows)
         else:
             word.add_paragraph("")
             for party in block.parties:
@@ -123,4 +123,4 @@ def docx_of(doc: Document, stamp: date) -> bytes:
                 word.add_paragraph(label, style="Normal")
     buf = io.BytesIO()
     word.save(buf)
-    return _normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue())
