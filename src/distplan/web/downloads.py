@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from distplan.app.results import ScheduleView
 from distplan.app.roles import READ, READ_FEES
 from distplan.app.values import parse_known_at, parse_month
-from distplan.web.api import PlanId, payables_view
+from distplan.web.api.common import PlanId
+from distplan.web.api.fees import payables_view
 from distplan.web.auth import state
 from distplan.web.pages import day_param, router, signed_in, today
 

@@ -24,7 +24,7 @@ from distplan.app.values import parse_date
 from distplan.drafting.build import stated_row
 from distplan.model import Instrument, ScheduleRow, instrument_to_json
 from distplan.web import chart
-from distplan.web.api import PlanId
+from distplan.web.api.common import PlanId
 from distplan.web.auth import check_csrf, state
 from distplan.web.pages import page, router, signed_in, today
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from distplan.app.roles import FEES, READ_ALL, READ_FEES, RECORD
 from distplan.model import instrument_to_json
 from distplan.web import review
-from distplan.web.api import read_upload
+from distplan.web.api.common import read_upload
 from distplan.web.auth import check_csrf, state
 from distplan.web.downloads import Month
 from distplan.web.pages import page, router, signed_in, today

@@ -13,7 +13,7 @@ from distplan.app.paging import page_list
 from distplan.app.roles import READ, READ_ALL, VERIFY
 from distplan.app.values import parse_known_at
 from distplan.web import chart
-from distplan.web.api import PAGE_MAX, PlanId
+from distplan.web.api.common import PAGE_MAX, PlanId
 from distplan.web.auth import check_csrf, current_user, end_session, start_session, state
 from distplan.web.pages import day_param, known_at_choices, page, pager_links, router, signed_in, today
 
