@@ -3,6 +3,7 @@ test pins one general structure (never a family's wording) and what the extracto
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -161,3 +162,79 @@ def test_a_one_cell_header_naming_whose_shares_the_column_is_about_gives_the_cla
     header = "Annual Fee (as a % of the average daily net assets of the Fund attributable to Premier Shares)"
     text = _html([["Name of Fund", header], ["Alder Growth Fund", "0.30%"], ["Birch Income Fund", "0.20%"]])
     assert [cls for _, cls, _ in _rows(text)] == ["Premier", "Premier"]
+
+
+def _paras(*texts: str) -> str:
+    return "<html><body>\n" + "\n".join(f"<p>{t}</p>" for t in texts) + "\n</body></html>\n"
+
+
+def test_a_plan_for_funds_listed_in_its_title_names_them_and_its_trust() -> None:
+    text = _paras(
+        "DISTRIBUTION PLAN AND AGREEMENT",
+        "On behalf of its series",
+        "LARCH GROWTH FUND,",
+        "LARCH VALUE FUND AND",  # the list goes on: "AND" is not part of the name
+        "LARCH INCOME FUND",
+        "PLAN AND AGREEMENT made as of March 2, 2009 by and between Larch Street Trust (the"
+        " \u201cTrust\u201d) on behalf of its series and the distributor for the Funds.",
+        "WHEREAS, the Trust may divide its shares of beneficial interest into series of Shares"
+        " (\u201cSeries\u201d);",
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    assert [(r.fund, r.registrant) for r in inst.schedule.rows] == [
+        ("LARCH GROWTH FUND", "Larch Street Trust"),
+        ("LARCH VALUE FUND", "Larch Street Trust"),
+        ("LARCH INCOME FUND", "Larch Street Trust"),
+    ]
+    assert inst.effective_date is None  # "made as of": the plan's own date, never the document's
+
+
+def test_a_plan_as_amended_is_effective_at_its_latest_amendment() -> None:
+    text = _paras(
+        "LARCH SMALL CAP FUND",
+        "LARCH MID CAP FUND",
+        "LARCH STREET TRUST",
+        "PLAN OF DISTRIBUTION",
+        "(Adopted: May 4, 2009)",  # the plan's own date
+        "As amended October 8, 2012",
+        "WHEREAS, Larch Street Trust, a Delaware statutory trust (the \u201cTrust\u201d), is an"
+        " open-end management investment company; and",
+        "WHEREAS, the Trust may issue shares divided into series of Shares (\u201cSeries\u201d);",
+        "NOW THEREFORE, the Trust adopts this Plan for the Investor Class Shares of the Funds.",
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.effective_date == date(2012, 10, 8)
+    assert inst.schedule is not None
+    assert {r.registrant for r in inst.schedule.rows} == {"Larch Street Trust"}  # never "Shares"
+
+
+def test_an_ordinal_day_effective_date() -> None:
+    text = _paras(
+        "AMENDMENT NO. 2 TO DISTRIBUTION PLAN",
+        "THIS AMENDMENT NO. 2 TO DISTRIBUTION PLAN is effective as of the 21st day of March, 2016, by"
+        " LARCH ETF TRUST (the \u201cIssuer\u201d).",
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert (inst.kind, inst.amendment_number, inst.effective_date) == ("amendment", 2, date(2016, 3, 21))
+
+
+def test_one_dated_table_per_class_under_captions_naming_the_plan_of_the_class() -> None:
+    def table(caption: str, names: list[str], cut: str | None = None) -> str:
+        rows = [["Fund", "Effective Date", "Termination Date"]] + [[n, "2/1/15", "1/31/16"] for n in names]
+        if cut:
+            rows.append([cut, "", ""])  # the file ends inside this name
+        cells = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        return f"<p>EXHIBIT A</p><p>to the</p><p>{caption}</p>\n<table>\n{cells}\n</table>"
+
+    names = ["Rowan Growth Fund", "Rowan Income Builder", "Rowan Bond Fund"]  # a name without "Fund"
+    text = (
+        "<html><body>\n"
+        + table("Plan of Distribution of Class 2 Shares", names)
+        + table("Plan of Distribution of Class 4 Shares", names, cut="Rowan Portfolio Series \u2013 Ro")
+        + "\n</body></html>\n"
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    got = [(r.fund, r.share_class, r.effective_date) for r in inst.schedule.rows]
+    assert got == [(n, c, date(2015, 2, 1)) for c in ("2", "4") for n in names]  # not the termination date

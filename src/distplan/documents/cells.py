@@ -153,6 +153,10 @@ def _classify_text(raw: str) -> Tok:
         return t
     if V.MONTH_YEAR.match(bare):
         return t  # "July 2013": a date without its day, not a name
+    short = V.short_date_cell(bare) if "/" in bare else None
+    if short is not None:
+        t.kind, t.day = "date", short  # "2/1/15" in an Effective Date column
+        return t
     dates = V.find_dates(bare)
     if dates:
         rest = V.ANY_DATE.sub(" ", bare)

@@ -18,7 +18,10 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     found: str | None = None
     trust = re.search(
         # "... series of X (the "Trust")", or a sentence opening with it ("1. X (the "Trust") has ...")
-        r"(?:\b(?:of|by)\s+(?:the\s+)?|(?<![\w,.])\d{1,2}\.\s+|[.:;]\s+)((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*\(\s*(?:the\s+)?[\"“”']{1,2}"
+        # ("by and between X (the "Trust")", "WHEREAS, X, a Delaware statutory trust (the "Trust")")
+        r"(?:\b(?:of|by|between)\s+(?:the\s+)?|(?<![\w,.])\d{1,2}\.\s+|[.:;]\s+|\bWHEREAS,?\s+)"
+        r"((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*(?:an?\s+[A-Z][a-z]+(?:\s+[a-z]+){1,3}\s*)?"
+        r"\(\s*(?:the\s+)?[\"“”']{1,2}"
         r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)",
         flow.text,
     )
@@ -42,7 +45,8 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     return found
 
 
-_GENERIC = re.compile(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant)", re.I)
+# Words that name no one: "series of the Trust", "series of Shares (“Series”)".
+_GENERIC = re.compile(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant|shares?|series)", re.I)
 
 
 @dataclass(frozen=True)

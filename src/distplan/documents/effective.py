@@ -30,11 +30,12 @@ _GLUED_MARKER = re.compile(
 )
 _EFFECTIVE = re.compile(
     r"\beffective(?:\s+as\s+of|\s+(?:on|from))?(?:\s+the\s+close\s+of\s+business(?:\s+on)?)?"
-    rf"(?:\s+date(?:\s+of\s+this\s+\w+)?\s*(?::|is|shall\s+be))?\s*:?\s*(?:{_DATE})",
+    rf"(?:\s+date(?:\s+of\s+this\s+\w+)?\s*(?::|is|shall\s+be))?\s*:?\s*(?:the\s+)?(?:{_DATE})",
     re.I,
 )
 _HEREBY_AMENDED = re.compile(rf"\bhereby\s+amended\s*,?\s*(?:dated\s+)?(?:as\s+of\s+)?(?:{_DATE})", re.I)
-_AS_OF = re.compile(rf"\bas\s+of\s*:?\s*(?:{_DATE})", re.I)
+# "as of the 5th day of July, 2018": the ordinal-day form takes "the".
+_AS_OF = re.compile(rf"\bas\s+of\s*:?\s*(?:the\s+)?(?:{_DATE})", re.I)
 _AMENDED_ON = re.compile(
     r"\b(?:amended\s+and\s+restated|amended|revised|updated|restated)"
     r"(?:\s+(?:on|through|effective|by\s+the\s+board\s+of\s+(?:trustees|directors)))?\s*:?\s*"
@@ -53,9 +54,10 @@ _PLAN_NAME = re.compile(
     r"|\b(?:plan|agreement)(?:\s*\([^()]{0,30}\))?)",
     re.I,
 )
-# Between the plan's name and its date: nothing, a parenthetical, or 'of X (the "Trust")'.
+# Between the plan's name and its date: nothing, a parenthetical, or 'of X (the "Trust")';
+# "PLAN AND AGREEMENT made as of March 23, 2006" is the plan's own date too.
 _OWN_GAP = re.compile(
-    r"^[\s,]*(?:\([^()]{0,60}\)[\s,]*)*(?:(?:of|adopted\s+by)\s+[^.;()]{1,100}\(\s*the\s+[\"“”'][^\"“”']{1,30}[\"“”']\s*\)[\s,]*)?(?:dated\s*)?$",
+    r"^[\s,]*(?:\([^()]{0,60}\)[\s,]*)*(?:(?:of|adopted\s+by)\s+[^.;()]{1,100}\(\s*the\s+[\"“”'][^\"“”']{1,30}[\"“”']\s*\)[\s,]*)?(?:(?:dated|made|entered\s+into)\s*)?$",
     re.I,
 )
 _FUNDISH = re.compile(r"\b(funds?|portfolios?|etfs?)\b", re.I)
@@ -184,8 +186,9 @@ def find_dates(
             if per_fund(no) or (no in title_nos and no not in under) or no in under_dated:
                 continue
             if no in under:
-                # A date line under the title dates the document, unless it is the plan itself.
-                own = kind == "plan"
+                # A date line under the title dates the document, unless it is the plan itself;
+                # a plan's "As amended June 22, 2011" dates its latest amendment, not the plan.
+                own = kind == "plan" and tier != 3
             else:
                 own = own_plan(m.start()) and not (tier == 1 and ":" in m.group(0)[:20])
             hits.append(_Hit(tier, found[0][0], no, own, m.start()))

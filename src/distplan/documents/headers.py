@@ -116,8 +116,22 @@ _DATE_COL = re.compile(r"\bdates?\b", re.I)
 _EFFECTIVE_COL = re.compile(r"\b(effective|adoption|adopted|commencement)\b", re.I)
 
 
+# Date columns that are not the row's effective date ("Termination Date" beside "Effective Date").
+_OTHER_DATE_COL = re.compile(
+    r"^(?:termination|expiration|expiry|inception|renewal|launch|approval|initial\s+term\s+end)\s+dates?$",
+    re.I,
+)
+# "Plan of Distribution of Class 2 Shares" above a table: a caption naming the plan (and the class
+# of the table below), not a fee column.
+_PLAN_CAPTION = re.compile(r"^(?:the\s+)?plan\s+(?:of|for|pursuant)\b", re.I)
+
+
 def header_fields(text: str) -> tuple[str, ...] | None:
     """The fields a column-header cell names, or None when the cell is not a header."""
+    if _OTHER_DATE_COL.match(text.strip()):
+        return ("other",)
+    if _PLAN_CAPTION.match(text.strip()):
+        return ()
     bare = V.CLASS_AFTER.sub(" ", text)
     found = [w.lower().strip("'’") for w in words(bare) if not (w.isdigit() and len(w) <= 2)]
     if not found or not all(w in HEADER_WORDS for w in found):

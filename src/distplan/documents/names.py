@@ -58,6 +58,8 @@ _FORMER_NAME = re.compile(r"\s*\(\s*(?:formerly|previously)\b[^()]*\)?\s*$", re.
 
 
 _DANGLING_DASH = re.compile(r"\s+[-–—]$")
+# "BILTMORE CONTRARIAN MOMENTUM FUND AND": a list of names (in a title) goes on to the next one.
+_LIST_TAIL = re.compile(r"\b(fund|portfolio|etf|series)\s*,?\s+(?:and|&)$", re.I)
 _GLUED_NOTE = re.compile(r"\b(Fund|Portfolio|ETF|Trust)\d$")
 
 
@@ -81,6 +83,7 @@ def clean_name(text: str) -> str:
         text = bare if bare else text
     text = text.strip().strip(QUOTES).rstrip(":;,").strip()
     text = _DANGLING_DASH.sub("", text)  # "X Fund –" with its class in the next cell
+    text = _LIST_TAIL.sub(r"\1", text)
     return _GLUED_NOTE.sub(r"\1", text)  # "Bond Fund1": a footnote number glued to the name
 
 

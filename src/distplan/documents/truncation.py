@@ -12,8 +12,8 @@ _NAME_END = re.compile(r"\b(fund|portfolio|etf|trust|shares|series)\W*$", re.I)
 
 def drop_cut_row(rows: list[ScheduleRow], doc: Document, diags: list[Diagnostic]) -> list[ScheduleRow]:
     """Leave out the last row when the file ends on it without the cells the other rows have: a
-    name cut inside ("Lord Abbett S", "Virginia Intermediate Munici") where the others state a rate
-    or their class, or a whole name before the class cell every other row has."""
+    name cut inside ("Lord Abbett S", "Virginia Intermediate Munici") where the others state a rate,
+    an effective date or their class, or a whole name before the class cell every other row has."""
     if not rows or not rows[-1].lines or not doc.lines:
         return rows
     cut, others = rows[-1], rows[:-1]
@@ -22,9 +22,13 @@ def drop_cut_row(rows: list[ScheduleRow], doc: Document, diags: list[Diagnostic]
     whole_name = bool(_NAME_END.search(cut.fund))
     others_rated = any(r.total_rate is not None for r in others)
     others_classed = bool(others) and all(r.share_class for r in others)
+    # An Effective Date column every other row fills, empty on the cut row, says the same as a rate.
+    others_dated = bool(others) and all(r.effective_date for r in others) and cut.effective_date is None
     # Without a class: cut unless a whole name where rows need no class; with one: cut only mid-name.
     partial = (
-        (not whole_name or others_classed) if cut.share_class is None else (not whole_name and others_rated)
+        (not whole_name or others_classed)
+        if cut.share_class is None
+        else (not whole_name and (others_rated or others_dated))
     )
     if not partial:
         return rows

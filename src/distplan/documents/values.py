@@ -46,6 +46,19 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
     return found
 
 
+# A table cell holding only a date with a two-digit year ("2/1/15", "12/31/09"): read only as a
+# whole cell (in prose "2/1/15" is too weak a date to date a document).
+SHORT_DATE_CELL = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2})$")
+
+
+def short_date_cell(text: str) -> date | None:
+    m = SHORT_DATE_CELL.match(text)
+    if m is None:
+        return None
+    yy = int(m.group(3))
+    return _make(2000 + yy if yy < 70 else 1900 + yy, int(m.group(1)), int(m.group(2)))
+
+
 def first_date(text: str) -> date | None:
     dates = find_dates(text)
     return dates[0][0] if dates else None
