@@ -3,10 +3,17 @@ concurrent clients on loopback, against the AIM ledger and (--big) the 10,000-fu
 bench/history.py. The server runs in its own process (`distplan serve`, as a user would); the
 clients are one asyncio process with httpx. Bounded: --requests in all (default 2,000;
 --big-requests, 100, against the big ledger); a request times out after 30 s (300 s against the
-big ledger: its answer is 10,000 rows, 4.4 MB), and the run stops on its own. Any error fails the run.
+big ledger), and the run stops on its own. Any error fails the run.
 
     .venv/bin/python bench/serve.py [--clients 50] [--requests 2000] [--big [--funds 10000 --instruments 1000]]
-        [--limit ROWS] [--fund TEXT]
+        [--limit ROWS] [--fund TEXT] [--baseline-src DIR [--rounds N]]
+
+Two workloads: random days (the warm-up asks other days, so a measured day is seldom one
+answered before), and one day page by page (everyone reading today's schedule: the server
+keeps answers while the ledger's head stays, app/answers.py). Server CPU a request comes from
+/proc, steadier than wall time on a shared machine. `--baseline-src DIR` also serves every
+workload from another source tree (e.g. `git archive REV src | tar -x -C DIR`), alternating
+with this one, `--rounds` times.
 
 The schedule is paged (the API's default page is 200 rows, at most 1,000): `--limit` asks for
 another page size, `--fund` adds the fund filter (a part of a fund's name).
@@ -19,6 +26,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -77,11 +85,11 @@ def token(url: str) -> str:
 
 
 async def _load(
-    base: str, bearer: str, days: list[date], clients: int, timeout_s: float, extra: dict[str, str]
+    base: str, bearer: str, asks: list[dict[str, str]], clients: int, timeout_s: float
 ) -> tuple[list[float], list[str]]:
-    queue: asyncio.Queue[date] = asyncio.Queue()
-    for d in days:
-        queue.put_nowait(d)
+    queue: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+    for params in asks:
+        queue.put_nowait(params)
     timings: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -91,15 +99,14 @@ async def _load(
 
         async def worker() -> None:
             while not queue.empty():
-                day = queue.get_nowait()
+                params = queue.get_nowait()
                 t0 = time.perf_counter()
                 try:
-                    params = {"as_of": day.isoformat(), **extra}
                     r = await client.get("/api/v1/plans/1/schedule", params=params)
                     r.raise_for_status()
                     r.json()
                 except (httpx.HTTPError, ValueError) as exc:
-                    errors.append(f"{day}: {type(exc).__name__}: {exc}"[:200])
+                    errors.append(f"{params}: {type(exc).__name__}: {exc}"[:200])
                     continue
                 timings.append((time.perf_counter() - t0) * 1000)
 
@@ -119,55 +126,122 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(
-    name: str, url: str, span: tuple[date, date], args: argparse.Namespace, requests: int, timeout_s: float
-) -> bool:
-    bearer = token(url)
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "distplan", "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
+class Server:
+    """`distplan serve` on a ledger in its own process, from the source tree `src`."""
+
+    def __init__(self, url: str, src: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        command = ["-m", "distplan", "--db", url, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = subprocess.Popen([sys.executable, *command], env=env, stderr=subprocess.DEVNULL)
+
+    def wait_ready(self) -> bool:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(f"{base}/api/v1/health", timeout=2).raise_for_status()
-                break
+                httpx.get(f"{self.base}/api/v1/health", timeout=2).raise_for_status()
+                return True
             except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    print(f"{name}: the server did not start")
+                if time.monotonic() > deadline or self.process.poll() is not None:
                     return False
                 time.sleep(0.2)
-        rng = random.Random(7)
-        first, last = span
-        spread = (last - first).days + 1
-        days = [first + timedelta(days=rng.randrange(spread)) for _ in range(requests)]
-        t0 = time.perf_counter()
-        extra = {k: str(v) for k, v in (("limit", args.limit), ("fund", args.fund)) if v is not None}
-        warm, _ = asyncio.run(_load(base, bearer, days[: args.clients], args.clients, timeout_s, extra))
-        warmup_s = time.perf_counter() - t0
-        t0, cpu0 = time.perf_counter(), _cpu_s(server.pid)
-        timings, errors = asyncio.run(_load(base, bearer, days, args.clients, timeout_s, extra))
-        wall, cpu = time.perf_counter() - t0, _cpu_s(server.pid) - cpu0
-    finally:
-        server.terminate()
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            server.wait(30)
+            self.process.wait(30)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            self.process.kill()
+            self.process.wait()
+
+
+def workloads(
+    base: str, bearer: str, span: tuple[date, date], args: argparse.Namespace, requests: int
+) -> dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]]:
+    """Each workload: (warm-up asks, measured asks). Random days: the warm-up draws other days,
+    so a measured day is seldom one asked before. One day, page by page: everybody reads
+    today's schedule, each page in turn (the pages of one state)."""
+    extra = {k: str(v) for k, v in (("limit", args.limit), ("fund", args.fund)) if v is not None}
+    rng = random.Random(7)
+    first, last = span
+    spread = (last - first).days + 1
+
+    def days(n: int) -> list[dict[str, str]]:
+        return [
+            {"as_of": (first + timedelta(days=rng.randrange(spread))).isoformat(), **extra} for _ in range(n)
+        ]
+
+    day = {"as_of": last.isoformat(), **extra}
+    shown = httpx.get(
+        f"{base}/api/v1/plans/1/schedule",
+        params=day,
+        headers={"Authorization": f"Bearer {bearer}"},
+        timeout=300,
+    ).json()["page"]
+    offsets = list(range(0, max(shown["total"], 1), shown["limit"]))
+    pages = [{**day, "offset": str(offsets[i % len(offsets)])} for i in range(requests)]
+    return {
+        "random days": (days(args.clients), days(requests)),
+        f"one day, {len(offsets)} page{'s' if len(offsets) != 1 else ''} in turn": (
+            pages[: args.clients],
+            pages,
+        ),
+    }
+
+
+def run(
+    name: str, url: str, span: tuple[date, date], args: argparse.Namespace, requests: int, timeout_s: float
+) -> bool:
+    """Each workload against the server from this tree, alternating with the baseline tree's
+    (--baseline-src) when given, --rounds times."""
+    bearer = token(url)
+    trees = [("this tree", ROOT / "src")]
+    if args.baseline_src:
+        trees.insert(0, ("baseline", Path(args.baseline_src).resolve()))
+    ok = True
+    planned: dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]] | None = None
+    for _ in range(args.rounds):
+        for tree, src in trees:
+            server = Server(url, src)
+            try:
+                if not server.wait_ready():
+                    print(f"{name}: the server ({tree}) did not start")
+                    return False
+                if planned is None:
+                    planned = workloads(server.base, bearer, span, args, requests)
+                for load_name, (warm, asks) in planned.items():
+                    ok &= _measure(
+                        f"{name}, {load_name}, {tree}", server, bearer, warm, asks, args, timeout_s
+                    )
+            finally:
+                server.stop()
+    return ok
+
+
+def _measure(
+    name: str,
+    server: Server,
+    bearer: str,
+    warm: list[dict[str, str]],
+    asks: list[dict[str, str]],
+    args: argparse.Namespace,
+    timeout_s: float,
+) -> bool:
+    t0 = time.perf_counter()
+    warmed, _ = asyncio.run(_load(server.base, bearer, warm, args.clients, timeout_s))
+    warmup_s = time.perf_counter() - t0
+    t0, cpu0 = time.perf_counter(), _cpu_s(server.process.pid)
+    timings, errors = asyncio.run(_load(server.base, bearer, asks, args.clients, timeout_s))
+    wall, cpu = time.perf_counter() - t0, _cpu_s(server.process.pid) - cpu0
     if not timings:
         print(f"{name}: every request failed: {errors[:3]}")
         return False
     print(
         f"{name} ({_shape(args)}): {len(timings)} requests, {args.clients} clients, {len(errors)} errors; "
         f"p50 {statistics.median(timings):.1f} ms, p99 {_pct(timings, 0.99):.1f} ms, max {max(timings):.1f} ms; "
-        f"{len(timings) / wall:.0f} requests/s; server CPU {cpu * 1000 / len(days):.1f} ms a request "
-        f"(warm-up: {len(warm)} requests in {warmup_s:.1f} s; load average {os.getloadavg()[0]:.1f})"
+        f"{len(timings) / wall:.0f} requests/s; server CPU {cpu * 1000 / len(asks):.1f} ms a request "
+        f"(warm-up: {len(warmed)} requests in {warmup_s:.1f} s; load average {os.getloadavg()[0]:.1f})"
     )
     for e in errors[:5]:
         print(f"  error: {e}")
@@ -191,6 +265,10 @@ def main() -> None:
     parser.add_argument("--instruments", type=int, default=1_000)
     parser.add_argument("--limit", type=int, help="rows a page (default: the API's, 200)")
     parser.add_argument("--fund", help="only funds whose name contains this")
+    parser.add_argument(
+        "--baseline-src", help="also serve from this source tree (the code before a change), alternating"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="times each server runs the workloads")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="distplan-bench-serve-"))
     ok = True
@@ -204,6 +282,7 @@ def main() -> None:
             f"built the {args.funds:,}-fund ledger ({args.instruments} instruments) in {time.perf_counter() - t0:.0f} s"
         )
         ok &= run(f"{args.funds:,}-fund ledger", url, span, args, args.big_requests, 300)
+    shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(0 if ok else 1)
 
 

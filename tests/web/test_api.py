@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from fastapi.testclient import TestClient
-from webapp import NOW, Site, nav_csv
+from webapp import NOW, Site, nav_csv, site
 
 from aim_inputs import AIM_DIR, gold_instrument_json, run_cli
 
@@ -231,6 +232,36 @@ def test_revoked_tokens_are_refused(client: TestClient, aim_site: Site) -> None:
     assert client.get("/api/v1/plans", headers=admin).status_code == 200  # others' tokens stay
     fresh = ws.users.issue_token("kim", created_at=NOW)  # a new token works again
     assert client.get("/api/v1/plans", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def test_a_token_revoked_from_the_cli_is_refused_on_the_next_request(
+    client: TestClient, aim_site: Site
+) -> None:
+    ws = aim_site.workspace
+    ws.users.add("lee", "auditor", None, created_at=NOW)
+    lee = {"Authorization": f"Bearer {ws.users.issue_token('lee', created_at=NOW)}"}
+    assert client.get("/api/v1/plans", headers=lee).status_code == 200
+    done = run_cli("--db", f"sqlite:///{aim_site.directory / 'distplan.db'}", "users", "revoke", "lee")
+    assert done.code == 0 and done.out.strip() == "revoked 1 token of lee"
+    assert client.get("/api/v1/plans", headers=lee).status_code == 401  # the very next request
+
+
+def test_a_write_outside_the_server_is_seen_on_the_next_request(tmp_path: Path) -> None:
+    with site(tmp_path) as own, TestClient(own.app) as c:
+        h, url, day = own.auth("distributor"), "/api/v1/plans/1/schedule", {"as_of": "2003-11-25"}
+        before = c.get(url, params=day, headers=h).json()
+        assert c.get(url, params=day, headers=h).json() == before and own.workspace.answers.made == 1
+        db = f"sqlite:///{tmp_path / 'distplan.db'}"
+        done = run_cli(
+            "--db", db, "void", "3", "--reason", "filed in error", "--recorded-at", "2026-12-01T10:00:00Z"
+        )
+        assert done.code == 0, done.err
+        after = c.get(url, params=day, headers=h).json()
+        assert before["instruments"] == ["Amendment No. 4 (seq 3)"]
+        assert after["instruments"] == ["Amendment No. 3 (seq 2)"]  # No. 4 is void
+        assert c.get("/api/v1/health").json()["entries"] == 4
+        entries = c.get("/api/v1/entries", params=day, headers=own.auth("admin")).json()["entries"]
+        assert entries[0]["kind"] == "void" and entries[0]["seq"] == 4
 
 
 def test_errors_are_json_with_a_field(client: TestClient, aim_site: Site) -> None:

@@ -4,13 +4,14 @@ found by reference (worded for the front end), and the entries as they are."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Self
+from typing import Self, TypeVar
 
 from distplan import history as H
 from distplan.app import writes
+from distplan.app.answers import Answers, Head, kept
 from distplan.app.errors import NotFound, classify
 from distplan.app.results import (
     LedgerRow,
@@ -23,6 +24,7 @@ from distplan.ledger import KIND_INSTRUMENT, KIND_TERMS, Entry, Ledger, Plan
 from distplan.ledger.engine import display_url
 
 PlanRef = str | int | None
+T = TypeVar("T")
 
 
 class Core:
@@ -34,6 +36,8 @@ class Core:
         self.users = Users(ledger.engine)
         self._lock = threading.RLock()
         self.history_cache = H.HistoryCache()
+        self.answers = Answers()  # the questions' answers at the ledger's head (answers.py)
+        self._head: Head = (-1, None)
 
     @classmethod
     def open(cls, url: str | None = None, *, create: bool = True, names: FieldNames = FieldNames()) -> Self:
@@ -68,8 +72,20 @@ class Core:
             except InputError as exc:
                 raise classify(exc) from None
 
+    def _kept(self, key: Hashable, work: Callable[[], T]) -> T:
+        """`work()`'s answer, or the one kept for `key` if the ledger's head has not moved
+        since (checked now: a write by another process is seen by the next call)."""
+        with self._call():
+            if self.ledger.in_transaction:  # uncommitted entries may yet roll back
+                return work()
+            seq = self.ledger.head_seq()
+            if seq != self._head[0]:
+                self._head = self.ledger.head()
+            return self.answers.get(self._head, key, work)
+
     # --- plans and entries --------------------------------------------------------------
 
+    @kept
     def plans(self) -> list[PlanSummary]:
         with self._call():
             found = self.ledger.plans()
@@ -114,6 +130,7 @@ class Core:
         with self._call():
             return self.ledger.source_text(seq)
 
+    @kept
     def ledger_rows(self, as_of: date) -> list[LedgerRow]:
         """Every entry, newest first, with its plan, who recorded it and its status on `as_of`."""
         with self._call():
@@ -138,6 +155,7 @@ class Core:
             )
         return rows
 
+    @kept
     def entry_labels(self) -> list[tuple[Entry, str]]:
         """Every entry, newest first, with its label: what a known-at selector lists (no
         status, so cheap enough for every page)."""

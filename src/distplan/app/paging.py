@@ -30,6 +30,7 @@ def page_of(view: ScheduleView, fund: str | None, offset: int, limit: int | None
     rows = view.state.rows
     needle = H.fold(fund) if fund and fund.strip() else ""
     if needle:
-        rows = tuple(line for line in rows if needle in H.fold(line.fund))
+        keys = view.state.fund_keys
+        rows = tuple(line for line, key in zip(rows, keys, strict=True) if needle in key)
     shown, page = page_list(rows, offset, limit, fund.strip() if needle and fund else None)
     return replace(view, page=page, page_rows=tuple(shown))

@@ -119,9 +119,11 @@ class Users:
     def for_token(self, token: str) -> User | None:
         if not token.startswith(_TOKEN_PREFIX) or len(token) > 200:
             return None
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn:  # asked on every API request: the columns a User needs
             row = conn.execute(
-                select(U).join(K, K.c.user_id == U.c.id).where(K.c.token_sha256 == _digest(token))
+                select(U.c.id, U.c.name, U.c.role)
+                .join(K, K.c.user_id == U.c.id)
+                .where(K.c.token_sha256 == _digest(token))
             ).first()
         return _user(row) if row is not None else None
 

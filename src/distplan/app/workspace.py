@@ -19,6 +19,7 @@ from typing import Any
 from distplan import history as H
 from distplan.app import checks, money, recording, writes
 from distplan.app import distributor as D
+from distplan.app.answers import kept
 from distplan.app.core import PlanRef, entry_label
 from distplan.app.errors import Invalid, NotFound
 from distplan.app.paging import page_of
@@ -53,20 +54,27 @@ class Workspace(Writing):
     ) -> ScheduleView:
         """The schedule on `as_of`. With `limit` (or `fund`, a part of a fund's name, case and
         punctuation ignored) only that page of rows is in the view, and `page` says where."""
+        view = self._schedule(ref, as_of, known_at)
+        if limit is None and not fund and not offset:
+            return view
+        return page_of(view, fund, offset, limit)
+
+    @kept
+    def _schedule(self, ref: PlanRef, as_of: date, known_at: KnownAt) -> ScheduleView:
         with self._call():
             entries, plan = self._read(ref, known_at)
             state = H.plan_state(
                 entries, plan, as_of, known_at=known_at_json(known_at), cache=self.history_cache
             )
-        if limit is None and not fund and not offset:
-            return ScheduleView(plan, as_of, known_at, state)
-        return page_of(ScheduleView(plan, as_of, known_at, state), fund, offset, limit)
+        return ScheduleView(plan, as_of, known_at, state)
 
+    @kept
     def diff(self, ref: PlanRef, start: date, end: date, known_at: KnownAt = None) -> DiffView:
         with self._call():
             entries, plan = self._read(ref, known_at)
             return DiffView(plan, known_at, H.diff(entries, plan, start, end, cache=self.history_cache))
 
+    @kept
     def timeline(
         self, ref: PlanRef, fund: str, share_class: str | None = None, known_at: KnownAt = None
     ) -> TimelineView:
@@ -78,6 +86,7 @@ class Workspace(Writing):
                 raise NotFound(str(exc), "fund") from None
             return TimelineView(plan, known_at, result)
 
+    @kept
     def history(self, ref: PlanRef, as_of: date, known_at: KnownAt = None) -> HistoryView:
         with self._call():
             entries, plan = self._read(ref, known_at)
@@ -87,6 +96,7 @@ class Workspace(Writing):
                 plan, as_of, known_at, items, H.warnings(entries, plan, cache=self.history_cache), authors
             )
 
+    @kept
     def coverage(self, ref: PlanRef, known_at: KnownAt = None) -> CoverageView:
         with self._call():
             entries, plan = self._read(ref, known_at)
@@ -283,6 +293,7 @@ class Workspace(Writing):
         entries, plan = self._read(ref, known_at)
         return H.coverage(entries, plan, cache=self.history_cache), self.dealers(known_at)
 
+    @kept
     def findings(
         self, ref: PlanRef, as_of: date, known_at: KnownAt = None, *, extra: Any = None, rulebook: Any = None
     ) -> checks.FindingsView:
@@ -292,6 +303,7 @@ class Workspace(Writing):
             plan = self._plan(ref if ref is not None else _facts_plan(extra))
             return checks.findings(self.ledger, plan, as_of, known_at, extra, rulebook)
 
+    @kept
     def calendar(
         self,
         ref: PlanRef,

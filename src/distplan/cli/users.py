@@ -62,8 +62,8 @@ def revoke(
     name: Annotated[str, typer.Argument(help="The user's name.")],
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Revoke every API token of the user (a running server refuses them within 30 s; at
-    once when revoked through its API)."""
+    """Revoke every API token of the user (a running server refuses them from its next
+    request)."""
     with _workspace(ctx) as ws:
         count = ws.users.revoke_tokens(name)
     if json_:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from distplan.errors import InputError
@@ -150,10 +150,20 @@ class PlanState:
     def in_force(self) -> bool:
         return bool(self.rows)
 
+    # Worked out once per state (the app layer keeps states: every page of one asks again).
+    @cached_property
+    def registrants(self) -> int:
+        """How many registrants the rows are under (names folded)."""
+        return len({fold(r.registrant or "") for r in self.rows})
+
+    @cached_property
+    def fund_keys(self) -> tuple[str, ...]:
+        """Each row's fund name folded, in row order (what a fund filter matches)."""
+        return tuple(fold(r.fund) for r in self.rows)
+
     def message(self) -> str:
         if self.rows:
-            registrants = {fold(r.registrant or "") for r in self.rows}
-            return f"{len(self.rows)} funds under {len(registrants)} registrants as of {self.as_of}"
+            return f"{len(self.rows)} funds under {self.registrants} registrants as of {self.as_of}"
         if self.first_effective is None:
             return f"no schedule in force on {self.as_of}: the plan has no instrument with an effective date"
         if self.first_effective > self.as_of:

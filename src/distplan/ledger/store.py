@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DBAPIError
 
 from distplan.errors import InputError
@@ -272,7 +272,15 @@ class Ledger:
         return found[-1]
 
     def head_seq(self) -> int:
-        return self.head()[0]
+        """The last entry's seq (0 when empty): the primary key alone, so cheap enough to ask
+        on every request (the hash sits after the payload and source, which can be megabytes)."""
+        with self._reading() as conn:
+            return int(conn.execute(select(func.max(T.c.seq))).scalar() or 0)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Inside `transaction()`: what is read may not be committed yet."""
+        return self._tx is not None
 
     def head(self) -> tuple[int, str | None]:
         """The last entry's seq and hash ((0, None) when empty): note it outside the database

@@ -10,7 +10,6 @@ import hashlib
 import re
 import secrets
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +17,6 @@ from pathlib import Path
 
 from distplan.app import NotFound, Workspace
 from distplan.app.recording import Upload
-from distplan.app.users import User
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _ID = re.compile(r"^[0-9a-f]{64}$")
@@ -65,14 +63,6 @@ class WebState:
     clock: Callable[[], datetime] = utc_now
     secure_cookies: bool = False
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
-    # Bearer token -> (monotonic expiry, user): web/auth.py's short-lived lookup cache.
-    tokens: dict[str, tuple[float, User | None]] = field(default_factory=dict, repr=False)
-    tokens_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def forget_tokens(self) -> None:
-        """Drop the cached token lookups (after a revocation: refused from the next request)."""
-        with self.tokens_lock:
-            self.tokens.clear()
 
     @classmethod
     def create(

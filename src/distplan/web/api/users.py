@@ -32,10 +32,7 @@ def revoke_tokens(
     _: Annotated[User, Depends(require(USERS))],
 ) -> dict[str, Any]:
     """Revoke every API token of the user: refused from this request on."""
-    web = state(request)
-    count = web.workspace.users.revoke_tokens(name)
-    web.forget_tokens()
-    return {"user": name, "revoked": count}
+    return {"user": name, "revoked": state(request).workspace.users.revoke_tokens(name)}
 
 
 @router.post("/users", status_code=201)
