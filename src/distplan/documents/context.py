@@ -16,6 +16,8 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     """The registrant named in prose ("series of The Victory Portfolios", "of AIM Summit Fund
     (the "Trust")") or a registrant-looking title line."""
     found: str | None = None
+    # Speed guard (xspeed): each pattern needs a word most texts lack; without it, no scan.
+    defined = flow.text if any(d in flow.text for d in _DEFINED) else ""
     trust = re.search(
         # "... series of X (the "Trust")", or a sentence opening with it ("1. X (the "Trust") has ...")
         # ("by and between X (the "Trust")", "WHEREAS, X, a Delaware statutory trust (the "Trust")")
@@ -23,10 +25,11 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
         r"((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*(?:an?\s+[A-Z][a-z]+(?:\s+[a-z]+){1,3}\s*)?"
         r"\(\s*(?:the\s+)?[\"“”']{1,2}"
         r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)",
-        flow.text,
+        defined,
     )
     series = re.search(
-        r"\bseries\s+of\s+(?:the\s+)?((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})", flow.text
+        r"\bseries\s+of\s+(?:the\s+)?((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})",
+        flow.text if "series" in flow.text else "",
     )
     named = series.group(1).strip().rstrip(".,:;") if series else None
     if named and _GENERIC.fullmatch(named) and trust:
@@ -45,6 +48,8 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     return found
 
 
+# '(the "Trust")': the trust pattern needs one of these words right before a quote.
+_DEFINED = tuple(w + q for w in ("Trust", "Company", "Corporation", "Registrant", "Fund") for q in "\"“”'")
 # Words that name no one: "series of the Trust", "series of Shares (“Series”)".
 _GENERIC = re.compile(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant|shares?|series)", re.I)
 

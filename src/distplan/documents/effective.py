@@ -21,6 +21,7 @@ from datetime import date
 from distplan.documents import values as V
 from distplan.documents.flow import Flow
 from distplan.documents.layout import Document, Line, is_sentence
+from distplan.documents.scan import Scan
 from distplan.model import Diagnostic
 
 _DATE = V.ANY_DATE.pattern
@@ -28,6 +29,7 @@ _DATE = V.ANY_DATE.pattern
 _GLUED_MARKER = re.compile(
     r"(\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)(\d{1,2})(?!\d)"
 )
+_FIVE_DIGITS = re.compile(r"(?:19|20)\d{3}")
 _EFFECTIVE = re.compile(
     r"\beffective(?:\s+as\s+of|\s+(?:on|from))?(?:\s+the\s+close\s+of\s+business(?:\s+on)?)?"
     rf"(?:\s+date(?:\s+of\s+this\s+\w+)?\s*(?::|is|shall\s+be))?\s*:?\s*(?:the\s+)?(?:{_DATE})",
@@ -45,6 +47,8 @@ _AMENDED_ON = re.compile(
 _DATED_LABEL = re.compile(rf"^\W*(?:dated?)\s*(?:as\s+of\s*)?:?\s*(?:{_DATE})", re.I)
 _DATED_INLINE = re.compile(rf"\b(dated|executed)\s*(?:as\s+of\s*)?(:)?\s*(?:{_DATE})", re.I)
 _DATE_LABEL = re.compile(rf"^\W*date\s*:\s*(?:{_DATE})", re.I)
+# What both label patterns begin with; unglue() changes no letter before it, so the raw text will do.
+_DATE_WORD_LEAD = re.compile(r"^\W*date", re.I)
 _DATED_WORD = re.compile(r"^\W*dated\b", re.I)
 _DATED_LEAD = re.compile(r"^dated?\b", re.I)
 _BARE = re.compile(rf"^[\W_]*(?:{_DATE})[\W_]*$", re.I)
@@ -62,9 +66,17 @@ _OWN_GAP = re.compile(
 )
 _FUNDISH = re.compile(r"\b(funds?|portfolios?|etfs?)\b", re.I)
 _DATE_COLUMN = re.compile(r"\b(dates?|adopted|adoption|inception|commencement)\b|^effective$", re.I)
+_MARKABLE = re.compile(r"[\d*†‡]")
 _MARKER_ONLY = re.compile(r"^\s*(\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}|[*†‡]+)\s*$")
 _MARKER_LEAD = re.compile(r"^\s*(\(\d{1,2}\)|\[\d{1,2}\]|[*†‡]+|\d{1,2}(?=[A-Z][a-z]))\s*\S")
 _REFERENCE = re.compile(r"(?<=\S) ?(\(\d{1,2}\)|\[\d{1,2}\]|[*†‡]+)|(?<=[A-Za-z%])(\d{1,2})\b")
+# Each tier's patterns with the words every match of it begins with (`Scan.finditer`).
+_TIERED: tuple[tuple[int, re.Pattern[str], tuple[str, ...]], ...] = (
+    (1, _EFFECTIVE, ("effective",)),
+    (1, _HEREBY_AMENDED, ("hereby",)),
+    (2, _AS_OF, ("as",)),
+    (3, _AMENDED_ON, ("amended", "revised", "updated", "restated")),
+)
 TIER_NAMES = {
     1: "an 'effective' date",
     2: "an 'as of' date",
@@ -77,6 +89,8 @@ def unglue(text: str) -> str:
     """Drop a footnote marker glued to a year ("20201" -> "2020 "), keeping every offset."""
     if "19" not in text and "20" not in text:
         return text  # no year, nothing glued to one (most lines: checked before the regex)
+    if len(text) > 200 and not _FIVE_DIGITS.search(text):
+        return text  # a long text (the whole flow): a year with a digit glued needs five in a row
     return _GLUED_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
@@ -114,8 +128,10 @@ def footnote_lines(lines: Sequence[Line]) -> set[int]:
     in_note = False
     for line in lines:
         text = line.text
-        only = _MARKER_ONLY.match(text)
-        lead = _MARKER_LEAD.match(text)
+        # A marker or a reference needs a digit or a star/dagger: most lines have neither.
+        markable = _MARKABLE.search(text) is not None
+        only = _MARKER_ONLY.match(text) if markable else None
+        lead = _MARKER_LEAD.match(text) if markable else None
         marker = lead.group(1) if lead else previous_marker
         used = marker is not None and marker in used_markers
         if only:
@@ -127,12 +143,14 @@ def footnote_lines(lines: Sequence[Line]) -> set[int]:
             out.add(line.no)  # a footnote continued on the next line
         else:
             in_note, previous_marker = False, None
-        if not only:
+        if markable and not only:
             used_markers.update(m.group(1) or m.group(2) for m in _REFERENCE.finditer(text))
     return out
 
 
-def _has_date_column(lines: Sequence[Line]) -> bool:
+def _has_date_column(lines: Sequence[Line], scan: Scan) -> bool:
+    if not scan.mentions("date", "adopt", "inception", "commencement", "effective"):
+        return False  # no cell can name a date column
     for line in lines:
         for cell in line.cells:
             text = cell.text.strip(" |*:")
@@ -177,8 +195,9 @@ def find_dates(
     under = {line.no for line in under_title}
     under_dated = {line.no for line in under_title if _DATED_WORD.match(line.text)}
     hits: list[_Hit] = []
-    for tier, pattern in ((1, _EFFECTIVE), (1, _HEREBY_AMENDED), (2, _AS_OF), (3, _AMENDED_ON)):
-        for m in pattern.finditer(text):
+    scan = Scan(text)
+    for tier, pattern, starts in _TIERED:
+        for m in scan.finditer(pattern, *starts):
             found = V.find_dates(m.group(0))
             if not found:
                 continue
@@ -194,15 +213,15 @@ def find_dates(
             hits.append(_Hit(tier, found[0][0], no, own, m.start()))
 
     dated: list[_Hit] = []
-    for m in _DATED_INLINE.finditer(text):
+    for m in scan.finditer(_DATED_INLINE, "dated", "executed"):
         found = V.find_dates(m.group(0))
         no = flow.line_at(m.start())
         if found and no not in notes and no not in title_nos:
             dated.append(_Hit(4, found[0][0], no, own_plan(m.start()), m.start()))
-    for line in doc.lines:
-        plain = unglue(line.text)
-        if line.no in notes or line.no in title_nos:
+    for line in doc.lines if scan.mentions("date") else ():
+        if line.no in notes or line.no in title_nos or not _DATE_WORD_LEAD.match(line.text):
             continue
+        plain = unglue(line.text)
         if _DATED_LABEL.match(plain) or _DATE_LABEL.match(plain):
             found = V.find_dates(plain)
             if found:
@@ -220,11 +239,13 @@ def find_dates(
             hits.append(_Hit(4, found[0][0], line.no, own_plan=True))
         if kind != "plan":
             hits.append(_Hit(4, found[0][0], line.no))
-    if not _has_date_column(doc.lines):
+    if not _has_date_column(doc.lines, scan):
         skip = notes | title_nos
         for line in doc.lines:
+            if len(line.cells) != 1 or line.no in skip:
+                continue
             plain = unglue(line.text)
-            if len(line.cells) == 1 and _BARE.match(plain) and line.no not in skip:
+            if _BARE.match(plain):
                 found = V.find_dates(plain)
                 if found:
                     hits.append(_Hit(4, found[0][0], line.no))

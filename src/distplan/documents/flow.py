@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+from functools import cached_property
 
 from distplan.documents.layout import Document
+from distplan.documents.scan import Scan
 
 
 class Flow:
@@ -29,6 +31,11 @@ class Flow:
             parts.append(piece)
             pos += len(piece) + 1
         self.text = " ".join(parts)
+
+    @cached_property
+    def scan(self) -> Scan:
+        """The text with its lower-cased copy, for patterns that need a word the text may lack."""
+        return Scan(self.text)
 
     def line_at(self, offset: int) -> int:
         i = bisect.bisect_right(self.starts, offset) - 1

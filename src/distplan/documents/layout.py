@@ -14,13 +14,30 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from distplan.errors import InputError
 
 MAX_BYTES = 50 * 1024 * 1024
+
+
+class _computed_once:
+    """A property computed on first use and kept in the instance (frozen or not). Unlike
+    functools.cached_property (Python 3.11) it takes no lock: lines are read by one thread."""
+
+    def __init__(self, compute: Callable[[Any], str]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> str:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = self.compute(obj)
+        obj.__dict__[self.name] = value  # found before this descriptor from now on
+        return value
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,7 @@ class Line:
     # For a paragraph joined from several physical lines: (offset in text, source line) of each.
     breaks: tuple[tuple[int, int], ...] = ()
 
-    @cached_property
+    @_computed_once
     def text(self) -> str:
         return " ".join(c.text for c in self.cells)
 

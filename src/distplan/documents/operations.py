@@ -31,7 +31,7 @@ _RESTATED = re.compile(
 
 def restated_section(flow: Flow) -> Operation | None:
     """ "Section 3 ... is hereby amended and restated to read as follows: "..." "."""
-    m = _RESTATED.search(flow.text)
+    m = flow.scan.search(_RESTATED, "restated")
     if m is None:
         return None
     return Operation(
@@ -52,9 +52,10 @@ class Operations:
 def schedule_operations(
     flow: Flow, kind: Kind, rows: list[ScheduleRow], label: str | None, restated: Operation | None
 ) -> Operations:
-    replaced = _REPLACED.search(flow.text)
-    adds = _ADDS.search(flow.text)
-    removes = _REMOVES.search(flow.text)
+    # Each pattern is searched only where the text has a word every match of it contains.
+    replaced = flow.scan.search(_REPLACED, "deleted", "replaced", "restated")
+    adds = flow.scan.search(_ADDS, "add")
+    removes = flow.scan.search(_REMOVES, "delet", "remov")
     table_label = label
     if replaced and label is None:
         label = f"{replaced.group(1).title()} {replaced.group(2).upper()}"
