@@ -154,7 +154,7 @@ class PlanState:
     @cached_property
     def registrants(self) -> int:
         """How many registrants the rows are under (names folded)."""
-        return len({fold(r.registrant or "") for r in self.rows})
+        return len({fold(name) for name in {r.registrant or "" for r in self.rows}})  # few names, many rows
 
     @cached_property
     def fund_keys(self) -> tuple[str, ...]:
