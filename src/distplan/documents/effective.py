@@ -66,7 +66,10 @@ _OWN_GAP = re.compile(
 )
 _FUNDISH = re.compile(r"\b(funds?|portfolios?|etfs?)\b", re.I)
 _DATE_COLUMN = re.compile(r"\b(dates?|adopted|adoption|inception|commencement)\b|^effective$", re.I)
-_MARKABLE = re.compile(r"[\d*†‡]")
+# Cheap tests first: a marker's first character (or a digit: str.isdecimal is \d), and what every
+# reference holds (its bracket or star, or a digit right after a letter).
+_MARKER_FIRST = "([*†‡"
+_REFERRING = re.compile(r"[(\[*†‡]|[A-Za-z%]\d")
 _MARKER_ONLY = re.compile(r"^\s*(\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}|[*†‡]+)\s*$")
 _MARKER_LEAD = re.compile(r"^\s*(\(\d{1,2}\)|\[\d{1,2}\]|[*†‡]+|\d{1,2}(?=[A-Z][a-z]))\s*\S")
 _REFERENCE = re.compile(r"(?<=\S) ?(\(\d{1,2}\)|\[\d{1,2}\]|[*†‡]+)|(?<=[A-Za-z%])(\d{1,2})\b")
@@ -128,10 +131,11 @@ def footnote_lines(lines: Sequence[Line]) -> set[int]:
     in_note = False
     for line in lines:
         text = line.text
-        # A marker or a reference needs a digit or a star/dagger: most lines have neither.
-        markable = _MARKABLE.search(text) is not None
-        only = _MARKER_ONLY.match(text) if markable else None
-        lead = _MARKER_LEAD.match(text) if markable else None
+        # Both start with a marker ("(1)", "[2]", "1", "*"): most lines start otherwise.
+        first = text.lstrip()[:1]
+        marked = first != "" and (first in _MARKER_FIRST or first.isdecimal())
+        only = _MARKER_ONLY.match(text) if marked else None
+        lead = _MARKER_LEAD.match(text) if marked else None
         marker = lead.group(1) if lead else previous_marker
         used = marker is not None and marker in used_markers
         if only:
@@ -143,7 +147,7 @@ def footnote_lines(lines: Sequence[Line]) -> set[int]:
             out.add(line.no)  # a footnote continued on the next line
         else:
             in_note, previous_marker = False, None
-        if markable and not only:
+        if not only and _REFERRING.search(text):
             used_markers.update(m.group(1) or m.group(2) for m in _REFERENCE.finditer(text))
     return out
 

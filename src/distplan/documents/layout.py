@@ -40,13 +40,23 @@ class _computed_once:
         return value
 
 
-@dataclass(frozen=True)
+# Cells and lines are made by the hundred per document: their __init__ writes the fields straight
+# into the instance dict (a frozen dataclass's own __init__ calls object.__setattr__ per field,
+# about three times slower). Still frozen: assignment after __init__ raises.
+
+
+@dataclass(frozen=True, init=False)
 class Cell:
     text: str
     col: int = 0  # character column (fixed-width) or cell index (HTML)
 
+    def __init__(self, text: str, col: int = 0) -> None:
+        fields = self.__dict__
+        fields["text"] = text
+        fields["col"] = col
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Line:
     no: int  # 1-based source line
     cells: tuple[Cell, ...]
@@ -54,6 +64,21 @@ class Line:
     indent: int = 0
     # For a paragraph joined from several physical lines: (offset in text, source line) of each.
     breaks: tuple[tuple[int, int], ...] = ()
+
+    def __init__(
+        self,
+        no: int,
+        cells: tuple[Cell, ...],
+        piped: bool = False,
+        indent: int = 0,
+        breaks: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        fields = self.__dict__
+        fields["no"] = no
+        fields["cells"] = cells
+        fields["piped"] = piped
+        fields["indent"] = indent
+        fields["breaks"] = breaks
 
     @_computed_once
     def text(self) -> str:

@@ -24,12 +24,12 @@ _COL_SPLIT = re.compile(r"\S+(?: {1,2}\S+)*")  # a cell: words apart by at most 
 def is_rule(raw: str) -> bool:
     """A line of dashes, underscores, stars... (checked without a regex: no backtracking)."""
     stripped = raw.strip()
-    return len(stripped) >= 3 and set(stripped) <= _RULE_CHARS
+    return len(stripped) >= 3 and stripped[0] in _RULE_CHARS and set(stripped) <= _RULE_CHARS
 
 
 def is_noise(raw: str) -> bool:
     """Layout furniture that carries no content: tags, rules, page numbers."""
-    return bool(_TAG_LINE.match(raw)) or is_rule(raw) or bool(_PAGE_NO.match(raw))
+    return ("<" in raw and bool(_TAG_LINE.match(raw))) or is_rule(raw) or bool(_PAGE_NO.match(raw))
 
 
 def text_line(raw: str, no: int) -> Line | None:

@@ -54,24 +54,30 @@ def piped_lines(text: str) -> list[Line]:
     cell_lines: list[int] = []
 
     def close() -> None:
-        nonlocal cell
-        if cell:
-            breaks, offset = [], 0
+        # Called only with text in the open cell (`cell` and `cell_lines` grow together).
+        assert cell
+        if len(cell) == 1:  # most cells: one physical line
+            breaks: tuple[tuple[int, int], ...] = ((0, cell_lines[0]),)
+        else:
+            parts, offset = [], 0
             for part, no in zip(cell, cell_lines, strict=True):
-                breaks.append((offset, no))
+                parts.append((offset, no))
                 offset += len(part) + 1
-            content = " ".join(" ".join(cell).split())
-            out.append(Line(cell_lines[0], (Cell(content, 0),), piped=True, breaks=tuple(breaks)))
-        cell = None
+            breaks = tuple(parts)
+        content = " ".join(" ".join(cell).split())
+        out.append(Line(cell_lines[0], (Cell(content, 0),), piped=True, breaks=breaks))
         cell_lines.clear()
 
     for no, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if not stripped:
-            close()
+            if cell:
+                close()
+            cell = None
             continue
-        if stripped.startswith("|"):
-            close()
+        if stripped[0] == "|":
+            if cell:
+                close()
             content = stripped.lstrip("|").strip()
             cell = [content] if content else []
             if content:
@@ -79,13 +85,17 @@ def piped_lines(text: str) -> list[Line]:
             continue
         if is_noise(raw):
             continue
-        if cell is not None and _continues(cell, " ".join(stripped.split()), not cell_lines):
-            cell.append(" ".join(stripped.split()))
+        folded = " ".join(stripped.split())
+        if cell is not None and _continues(cell, folded, not cell_lines):
+            cell.append(folded)
             cell_lines.append(no)
             continue
-        close()
+        if cell:
+            close()
+        cell = None
         line = text_line(raw, no)
         if line is not None:
             out.append(line)
-    close()
+    if cell:
+        close()
     return out
