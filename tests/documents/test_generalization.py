@@ -238,3 +238,54 @@ def test_one_dated_table_per_class_under_captions_naming_the_plan_of_the_class()
     assert inst.schedule is not None
     got = [(r.fund, r.share_class, r.effective_date) for r in inst.schedule.rows]
     assert got == [(n, c, date(2015, 2, 1)) for c in ("2", "4") for n in names]  # not the termination date
+
+
+def test_a_bare_list_of_funds_then_a_table_of_class_rates_gives_every_fund_every_class() -> None:
+    from distplan.documents.values import find_classes
+
+    assert find_classes("Service Class II") == ["Service Class II"]  # word and numeral: one class
+    assert find_classes("the Class II shares") == ["II"]
+    text = _html(
+        [["Class", "", "Distribution"], ["R", "", "0.25"], ["Advisor Class II", "", "0.30"]],
+        before=(
+            "<p>Schedule A</p><p>Ohio Municipal Money-Market</p><p>Utah Municipal Money-Market</p>"
+            "<p>Schedule B</p>"
+        ),
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    got = [(r.fund, r.share_class, r.total_rate) for r in inst.schedule.rows]
+    assert got == [
+        (fund, cls, Decimal(rate))
+        for fund in ("Ohio Municipal Money-Market", "Utah Municipal Money-Market")
+        for cls, rate in (("R", "0.25"), ("Advisor Class II", "0.30"))
+    ]
+    assert all(r.confidence < 0.9 and r.flags for r in inst.schedule.rows)  # names and classes inferred
+
+
+def test_a_joint_plans_family_heading_a_caption_note_and_a_marked_class_word() -> None:
+    lines = [
+        "                               SCHEDULE B",
+        "                              HAZEL FUNDS",  # a family over a joint plan: no registrant
+        "               COMBINED AMENDED AND RESTATED DISTRIBUTION PLAN",
+        "                     (AMENDED AS OF MAY 1, 2009)",
+        "",
+        "<TABLE>",
+        "                                                           DISTRIBUTION FEE",
+        "                                                        (ANNUAL RATE EXPRESSED AS A",  # no fund
+        "                                                        PERCENTAGE OF NET ASSETS)",
+        "FUND NAME                       SHARE CLASS",
+        "<S>                             <C>                        <C>",
+        "Hazel Treasury Money Fund       Premier                    0.10%",
+        "                                Q*BROKER                   0.60%",  # a class with a sign in it
+        "Hazel Prime Money Fund          Premier                    0.10%",
+        "</TABLE>",
+    ]
+    inst = extract_text("\n".join(lines) + "\n", "<test>", html=False)
+    assert inst.schedule is not None
+    got = [(r.registrant, r.fund, r.share_class, r.total_rate) for r in inst.schedule.rows]
+    assert got == [
+        (None, "Hazel Treasury Money Fund", "Premier", Decimal("0.10")),
+        (None, "Hazel Treasury Money Fund", "Q*BROKER", Decimal("0.60")),
+        (None, "Hazel Prime Money Fund", "Premier", Decimal("0.10")),
+    ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from distplan.documents.flow import Flow
 from distplan.documents.layout import Line
-from distplan.documents.names import CORP_SUFFIX, clean_name, is_caps
+from distplan.documents.names import CORP_SUFFIX, JOINT_PLAN, clean_name, is_caps
 
 
 def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
@@ -38,9 +38,11 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
         found = named
     elif trust:
         found = trust.group(1).strip().rstrip(",")
-    for line in title_lines:
+    for k, line in enumerate(title_lines):
         text = clean_name(line.text)
         if is_caps(text) and CORP_SUFFIX.search(text) and not re.search(r"\bplan\b", text, re.I):
+            if k + 1 < len(title_lines) and JOINT_PLAN.search(title_lines[k + 1].text):
+                continue  # "XYZ FUNDS" over a joint plan of several trusts: a family, not a registrant
             found = found or text
     # "series of the Trust" names no one: a generic reference is not a registrant.
     if found and _GENERIC.fullmatch(found):

@@ -22,10 +22,11 @@ STOP = re.compile(
     r"signature|all\s+other\s+terms|witness)",
     re.I,
 )
-# "Class B", "INVESTOR CLASS SHARES", "Class B (reim)": a lower-case qualifier in parentheses marks
+# "Class B", "INVESTOR CLASS SHARES", "Investor Class II", "Class B (reim)": a lower-case qualifier in parentheses marks
 # how the class is paid for, not a class of its own.
 CLASS_ONLY = re.compile(
-    r"^\(?\s*(?:class\s+(?:[A-Z]{1,3}\d{0,2}|\d{1,2})|(?:[A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class)(?:\s+shares?)?\s*\)?[*:]*"
+    r"^\(?\s*(?:class\s+(?:[A-Z]{1,3}\d{0,2}|\d{1,2})|(?:[A-Z][A-Za-z]{2,}|[A-Z]{1,2}\d?)\s+class|(?-i:[A-Z][a-z]{2,}\s+Class\s+[IVX]{1,4}))"
+    r"(?:\s+shares?)?\s*\)?[*:]*"
     r"(?:\s*\((?-i:[a-z][a-z .-]{1,20})\))?$",
     re.I,
 )
@@ -48,6 +49,8 @@ ORG_WORD = re.compile(
     r"l\.p|series|group|securities|management|partners)\b",
     re.I,
 )
+# "COMBINED AMENDED AND RESTATED DISTRIBUTION PLAN", "Joint Rule 12b-1 Plan": one plan of several trusts.
+JOINT_PLAN = re.compile(r"\b(?:combined|joint)\b.*\bplan\b", re.I)
 LIST_NO = re.compile(r"^\(?\d{1,3}[.)]\s+")
 # One trailing footnote marker: "*", "†", "(1)", "[2]" (stripped repeatedly, never by a nested quantifier).
 _MARK = re.compile(r"(?:[*†‡]|\(\d{1,2}\)|\[\d{1,2}\])\s*$")

@@ -7,8 +7,12 @@ from distplan.documents import values as V
 from distplan.documents.cells import Tok
 from distplan.documents.lookahead import (
     CLASS_WORD,
+    LISTED,
+    MARKED_CLASS_WORD,
     NAME_END,
     VALUE_KINDS,
+    listed_item,
+    new_list_item,
     next_index,
     next_meaningful,
     wrapped_before_values,
@@ -29,6 +33,18 @@ def read_cell(r: Reader, toks: list[Tok], i: int, t: Tok) -> None:
         and (not row.has_values() or (nxt is not None and nxt.kind in VALUE_KINDS))
     ):
         t.kind, t.classes = "class", (V.normalize_class(t.text.rstrip(".*")),)
+    elif (
+        t.kind == "name"
+        and r.class_col
+        and row is not None
+        and row.has_values()
+        and t.first
+        and MARKED_CLASS_WORD.match(t.text)
+        and nxt is not None
+        and nxt.row == t.row
+        and nxt.kind in ("rate", "none")
+    ):
+        t.kind, t.classes = "class", (t.text,)  # "E*TRADE | 0.60%": another class of the fund above
     if t.kind == "code" and _code(r, t):
         return
     if _matrix_header(r, t, nxt):
@@ -121,6 +137,8 @@ def _fund_position(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) 
 
 def _name(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) -> None:
     row = r.row
+    if t.kind == "name" and t.text.startswith("(") and ")" not in t.text:
+        return  # "(ANNUAL RATE EXPRESSED AS A": a caption's note broken over lines, never a fund
     if r.reg_then_fund and t.first:
         j = next_index(toks, i)
         if j is not None and toks[j].row == t.row and toks[j].kind in ("fund", "name"):
@@ -137,9 +155,17 @@ def _name(r: Reader, toks: list[Tok], i: int, t: Tok, nxt: Tok | None) -> None:
         and not NAME_END.search(row.fund[-12:])
         and len(words(t.text)) <= 4
         and "item" not in t.fields  # a numbered list item begins a row of its own
+        and not (LISTED in row.flags and new_list_item(row.fund, t.text))
     ):
         # A fund name wrapped onto the next line ("Zeta International Equity" / "Fund").
         row.fund, row.last = f"{row.fund} {t.text}", t.line
+        return
+    listing = row is not None and LISTED in row.flags and not row.has_values()
+    if t.kind == "name" and listed_item(toks, i, r.last_kind, listing):
+        r.close()
+        r.row = DraftRow(t.text, r.registrant, None, t.line, t.line, section_class=r.section_class)
+        r.row.flags.append(LISTED)  # a guess by its place: said on the row
+        t.kind = "fund"
         return
     if _fund_position(r, toks, i, t, nxt):
         r.close()

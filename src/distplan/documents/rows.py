@@ -13,6 +13,7 @@ from distplan.documents.lookahead import (
     NAME_END,
     WRAP_WORDS,
     class_word_header,
+    family_over_joint_plan,
     next_meaningful,
     quote_end,
     section_label,
@@ -21,6 +22,7 @@ from distplan.documents.names import HEADING, QUOTES, clean_name, is_caps
 from distplan.documents.prose import RATE_PROSE, prose_rates
 from distplan.documents.row_cells import read_cell
 from distplan.documents.row_state import Parse, Reader, rateless_tail
+from distplan.model import Diagnostic
 
 
 def parse_schedule(toks: list[Tok], default_registrant: str | None) -> Parse:
@@ -203,6 +205,12 @@ def _registrant(r: Reader, toks: list[Tok], i: int, t: Tok, default_registrant: 
         # A name right above a column header ("Portfolio | Share Class | Fee") heads the table: the
         # trust whose funds follow ("AIM Funds Group"), not a fund of the previous one.
         t.kind = "registrant"
+    if t.kind == "registrant" and family_over_joint_plan(toks, i):
+        r.close()
+        r.last_kind = "heading"
+        why = f"{t.text!r} heads a joint plan of several trusts: a family's name, not the registrant"
+        r.out.diagnostics.append(Diagnostic("info", why, t.line))
+        return True
     if t.kind == "registrant" and section_label(t.text, default_registrant):
         r.close()  # "ACTIVELY MANAGED FUNDS" under "DIREXION SHARES ETF TRUST": a group, not a trust
         r.last_kind = "heading"

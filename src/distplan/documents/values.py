@@ -184,6 +184,9 @@ def former_classes(text: str) -> dict[str, str]:
     return {normalize_class(m.group(2)): normalize_class(m.group(1)) for m in _FORMER_CLASS.finditer(text)}
 
 
+_WORD_CLASS_ROMAN = re.compile(r"\b([A-Z][a-z]{2,})\s+Class\s+([IVX]{1,4})\b")
+
+
 def find_classes(text: str) -> list[str]:
     """Share classes named in a piece of text, short form, in order (a former name left out)."""
     if "ormerly" in text:
@@ -191,6 +194,12 @@ def find_classes(text: str) -> list[str]:
     if "[" in text:
         text = _BRACKETED.sub(r"\1\2 ", text)  # a form's placeholder: "Class [3]" names Class 3
     found: list[tuple[int, str]] = []
+    if "Class I" in text or "Class V" in text or "Class X" in text:
+        # "Investor Class II", "Service Class I": one class, its word and numeral together.
+        for m in _WORD_CLASS_ROMAN.finditer(text):
+            if m.group(1).lower() not in _NOT_CLASS_WORDS:
+                found.append((m.start(), f"{m.group(1)} Class {m.group(2)}"))
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     for m in CLASS_AFTER.finditer(text):
         code = m.group(1)
         if code.lower() in _NOT_CODES:
