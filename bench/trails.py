@@ -3,6 +3,7 @@
     .venv/bin/python bench/trails.py                    # 2,000 dealers: ~100M position-days
     .venv/bin/python bench/trails.py --dealers 100      # ~5M, a minute
     [--fund-classes 50] [--months 4] [--cache /tmp/distplan-bench-trails] [--memory 2GB]
+    [--steps scan,trails,trails-unchecked,hand] [--rounds 3]
 
 Positions (seeded, deterministic) for every NYSE session of 2004 (252), dealers x fund-classes
 x purchase months rows per session, are generated once by DuckDB into a Parquet file in the
@@ -11,14 +12,17 @@ minimum, prepaid 12 months for odd dealers); `trails` for 2004-Q4 computes every
 (the carries), so every position-day is used.
 
 Each measured step runs in a child process of its own, so its peak RSS (ru_maxrss) is its own:
-1. `scan`: `positionscan.scan_positions`, the engine-side checks of the file (one aggregate
-   pass and one grouping for repeated keys);
+1. `scan`: `positionscan.scan_positions`, the engine-side checks of the file (one grouping
+   by name with the row checks, one per dealer, fund, class and day for repeated keys);
 2. `trails`: `trails()` end to end on the scanned file (name folding, the daily accrual, dealer
    of record, settlement), with the checks of 1 inside it as the CLI runs them, and without;
 3. `hand`: one hand-written DuckDB query doing the same daily accrual (HUGEINT arithmetic, the
    same small day and terms tables), no checks, no dealer of record, no settlement.
 The Q4 accrual of every dealer and fund-class is compared between 2 and 3 (must be 0 differing).
-The machine's load average is printed before each step.
+The machine's load average (1, 5, 15 min) is printed before each step. `--rounds N` runs the
+steps N times, alternating, and prints min and median wall and CPU time (all the process's
+threads) per step and their ratios to the hand query: on a shared machine CPU time moves less
+with the load than wall time.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -95,7 +100,7 @@ def step(a: argparse.Namespace) -> dict[str, object]:
 
     dealers, coverage = _setup(a)
     engine = Engine.duckdb(memory_limit=a.memory)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     result: dict[str, object] = {}
     if a.step == "scan":
         scan_positions(engine, _path(a))
@@ -107,6 +112,7 @@ def step(a: argparse.Namespace) -> dict[str, object]:
     else:
         result["q4"] = _hand(engine, a, dealers, coverage)
     result["wall"] = time.perf_counter() - t
+    result["cpu"] = time.process_time() - cpu  # every DuckDB thread's
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -160,19 +166,34 @@ def _hand(engine: object, a: argparse.Namespace, dealers: list, coverage: list) 
     return {f"{d}|{fund[fk]}": int(c) for d, fk, pid, c in rows if pid == 3}
 
 
-def _compare(results: dict[str, dict]) -> None:
+def _compare(results: dict[str, list[dict]]) -> None:
+    """The Q4 accruals of each trails step against the hand query's (first runs), once."""
     hand = results.get("hand")
     for name in ("trails", "trails-unchecked"):
-        if hand is None or name not in results or results[name].get("compared"):
+        if not hand or not results.get(name) or results[name][0].get("compared"):
             continue
-        got = results[name]["q4"]
-        differ = sum(got.get(k) != v for k, v in hand["q4"].items()) + len(set(got) - set(hand["q4"]))
-        results[name]["compared"] = True
-        print(
-            f"  {name}: {results[name]['wall'] / hand['wall']:.2f}x the hand-written query; "
-            f"Q4 accruals differing: {differ} of {len(hand['q4'])}",
-            flush=True,
+        got, want = results[name][0]["q4"], hand[0]["q4"]
+        differ = sum(got.get(k) != v for k, v in want.items()) + len(set(got) - set(want))
+        results[name][0]["compared"] = True
+        print(f"  {name}: Q4 accruals differing from the hand query's: {differ} of {len(want)}", flush=True)
+
+
+def _summary(results: dict[str, list[dict]]) -> None:
+    hand = results.get("hand")
+    for name, runs in results.items():
+        walls, cpus = sorted(r["wall"] for r in runs), sorted(r["cpu"] for r in runs)
+        line = (
+            f"{name:17s} {len(runs)} run(s): wall min {walls[0]:.1f} s, median {statistics.median(walls):.1f} s; "
+            f"CPU min {cpus[0]:.1f} s, median {statistics.median(cpus):.1f} s; "
+            f"peak RSS max {max(r['rss_mb'] for r in runs):.0f} MB"
         )
+        if hand and name != "hand":
+            hw, hc = sorted(r["wall"] for r in hand), sorted(r["cpu"] for r in hand)
+            line += (
+                f"; vs hand: wall {walls[0] / hw[0]:.2f}x (min) {statistics.median(walls) / statistics.median(hw):.2f}x"
+                f" (median), CPU {cpus[0] / hc[0]:.2f}x (min) {statistics.median(cpus) / statistics.median(hc):.2f}x (median)"
+            )
+        print(line, flush=True)
 
 
 def main() -> None:
@@ -183,32 +204,39 @@ def main() -> None:
     ap.add_argument("--cache", default="/tmp/distplan-bench-trails")
     ap.add_argument("--memory", default="2GB", help="DuckDB's memory limit (it spills beyond)")
     ap.add_argument("--steps", default="scan,trails,trails-unchecked,hand")
+    ap.add_argument("--rounds", type=int, default=1, help="run the steps this many times, alternating")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.step:
         print(json.dumps(step(a) if a.step != "generate" else (generate(a) or {})))
         return
     base = [sys.executable, __file__, *sys.argv[1:]]
-    print(f"load {os.getloadavg()[0]:.2f}: generating {_path(a)} (once; reused)", flush=True)
+    print(f"load {_load()}: generating {_path(a)} (once; reused)", flush=True)
     t = time.perf_counter()
     subprocess.run([*base, "--step", "generate"], check=True, stdout=subprocess.DEVNULL)
     import pyarrow.parquet as pq
 
     n = pq.ParquetFile(_path(a)).metadata.num_rows
     print(f"{n:,} position rows (position-days) ready in {time.perf_counter() - t:.0f} s", flush=True)
-    results = {}
-    for name in a.steps.split(","):
-        load = os.getloadavg()[0]
-        done = subprocess.run([*base, "--step", name], check=True, capture_output=True, text=True)
-        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
-        r = results[name]
-        print(
-            f"{name:17s} {r['wall']:7.1f} s  {n / r['wall']:12,.0f} rows/s  peak RSS {r['rss_mb']:6.0f} MB  "
-            f"(load before {load:.2f})",
-            flush=True,
-        )
-        _compare(results)  # after every step: a run stopped early still reports what it has
-    print(f"load after {os.getloadavg()[0]:.2f}")
+    results: dict[str, list[dict]] = {}
+    for round_no in range(1, a.rounds + 1):
+        for name in a.steps.split(","):
+            load = _load()
+            done = subprocess.run([*base, "--step", name], check=True, capture_output=True, text=True)
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            results.setdefault(name, []).append(r)
+            print(
+                f"[{round_no}] {name:17s} {r['wall']:7.1f} s (CPU {r['cpu']:6.1f} s)  {n / r['wall']:12,.0f} rows/s  "
+                f"peak RSS {r['rss_mb']:6.0f} MB  (load before {load})",
+                flush=True,
+            )
+            _compare(results)  # after every step: a run stopped early still reports what it has
+    _summary(results)
+    print(f"load after {_load()}")
+
+
+def _load() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

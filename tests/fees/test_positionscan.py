@@ -88,3 +88,18 @@ def test_a_missing_column_is_named(duck: Engine, tmp_path: Path) -> None:
     path = _file(tmp_path, [{k: v for k, v in ROW.items() if k != "dealer"}])
     with pytest.raises(InputError, match="missing column dealer"):
         scan_positions(duck, path)
+
+
+def _lot(i: int) -> dict[str, object]:
+    return {**ROW, "purchase_month": f"{1990 + i // 12}-{i % 12 + 1:02d}"}
+
+
+def test_a_repeat_is_found_among_many_lots_and_only_a_repeat(duck: Engine, tmp_path: Path) -> None:
+    # 130 lots held the same day span three blocks of 63 months: months 63 apart share a bit
+    # (not a repeat); lots of another class or day share the rest of the key (not a repeat).
+    lots = [_lot(i) for i in range(130)]
+    other = [{**ROW, "share_class": "Advisor"}, {**ROW, "date": date(2004, 1, 5)}]
+    scan_positions(duck, _file(tmp_path, [*lots, *other]))
+    with pytest.raises(InputError) as raised:
+        scan_positions(duck, _file(tmp_path, [*lots, *other, _lot(70), _lot(70)]))
+    assert "purchased 1995-11 on 2004-01-02: 3 rows (one row per dealer" in str(raised.value)

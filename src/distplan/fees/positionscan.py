@@ -2,9 +2,10 @@
 memory: for files too large to read into Arrow (the issue's scale is billions of rows).
 
 The checks `positions.read_positions` makes row by row are made here as aggregates in the
-engine: one pass for empty keys, unreadable dates, negative amounts, sub-cent digits and
-amounts of $10 trillion or more, and one grouping for a repeated (date, dealer, fund, class,
-purchase month). A failure names the file, the first offending row by its key (Parquet row
+engine: one grouping by name (dealer, fund, class) that counts, per name, empty keys,
+unreadable dates, negative amounts, sub-cent digits and amounts of $10 trillion or more; and
+one grouping per (dealer, fund, class, date) for a repeated purchase month (see
+`_check_repeats`: cheaper than grouping on the whole key). A failure names the file, the first offending row by its key (Parquet row
 numbers mean nothing to the user who wrote it) and how many rows share the problem.
 `net_assets` must be a decimal column (dollars) or an integer one (whole dollars); floating
 point is refused as in the row reader. `purchase_month` is a date (any day in the month) or text
@@ -13,11 +14,13 @@ point is refused as in the row reader. `purchase_month` is a date (any day in th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
+import pyarrow as pa
 
 from distplan.errors import InputError
 from distplan.fees.engine import Engine
@@ -37,9 +40,19 @@ def _day(col: Any, kind: dt.DataType) -> Any:
     return None
 
 
-def scan_positions(engine: Engine, path: Path) -> ibis.Table:
-    """The positions in the Parquet file `path` as an engine table with the columns of
-    `positions.SCHEMA` (net assets in integer cents), checked; InputError otherwise."""
+@dataclass(frozen=True)
+class Scanned:
+    """A checked positions file as an engine table (`table`, the columns of
+    `positions.SCHEMA`) and its distinct (dealer, fund, share_class) names (`names`), which the
+    check found and the trails' name folding needs: found once."""
+
+    table: ibis.Table
+    names: pa.Table
+
+
+def scan_positions(engine: Engine, path: Path) -> Scanned:
+    """The positions in the Parquet file `path`, checked (InputError otherwise), as an engine
+    table with the columns of `positions.SCHEMA` (net assets in integer cents)."""
     if not path.is_file():
         raise InputError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
     try:
@@ -77,7 +90,8 @@ def scan_positions(engine: Engine, path: Path) -> ibis.Table:
         amount=amount,
         cents=cents,
     )
-    # Cheap aggregates over every row; the names are checked on their distinct values.
+    # One grouping per distinct (dealer, fund, class): the names (checked, and kept for the
+    # trails' name folding) and, summed per name, the counts of each row problem.
     problems = {
         "an empty date or purchase month, or one that is not a date": table.date.isnull()
         | table.purchase_month.isnull(),
@@ -90,40 +104,75 @@ def scan_positions(engine: Engine, path: Path) -> ibis.Table:
             table.amount.cast(dt.Decimal(38, scale)) * 100
             != (table.amount.cast(dt.Decimal(38, scale)) * 100).floor()
         )
-    names = table.select("dealer", "fund").distinct()
-    empty = (
-        names.dealer.isnull()
-        | (names.dealer.strip() == "")
-        | names.fund.isnull()
-        | (names.fund.strip() == "")
+    per_name = engine.to_arrow(
+        table.group_by(["dealer", "fund", "share_class"]).aggregate(
+            **{f"p{i}": c.cast("int64").sum() for i, c in enumerate(problems.values())}
+        )
     )
-    (bad_names,) = engine.to_arrow(names.filter(empty).limit(1)).to_pylist() or [None]
-    if bad_names is not None:
-        first = engine.to_arrow(
-            table.filter(
-                (table.dealer == bad_names["dealer"])
-                | (table.fund == bad_names["fund"])
-                | table.dealer.isnull()
-                | table.fund.isnull()
-            ).limit(1)
-        ).to_pylist()
-        raise InputError(f"{path}: {_where(first[0] if first else bad_names)}: an empty dealer or fund")
-    counts = engine.to_arrow(
-        table.aggregate(**{f"p{i}": c.cast("int64").sum() for i, c in enumerate(problems.values())})
-    )
+    _check_names(engine, path, table, per_name)
     for i, (what, cond) in enumerate(problems.items()):
-        n = counts[f"p{i}"][0].as_py() or 0
+        n = sum(v or 0 for v in per_name[f"p{i}"].to_pylist())
         if n:
             (first,) = engine.to_arrow(table.filter(cond.fill_null(True)).limit(1)).to_pylist()
             raise InputError(f"{path}: {_where(first)}: {what}{_more(n)}")
     checked = table.drop("amount").mutate(cents=table.cents.cast("int64"))
-    dup = checked.group_by(list(KEY)).aggregate(n=checked.count())
-    found = engine.to_arrow(dup.filter(dup.n > 1).limit(1)).to_pylist()
-    if found:
-        raise InputError(
-            f"{path}: {_where(found[0])}: {found[0]['n']} rows (one row per dealer, fund, class, purchase month and date)"
-        )
-    return checked
+    _check_repeats(engine, path, checked)
+    return Scanned(checked, per_name.select(["dealer", "fund", "share_class"]))
+
+
+def _check_names(engine: Engine, path: Path, table: ibis.Table, per_name: pa.Table) -> None:
+    """An empty (or blank) dealer or fund: named by its first row."""
+    for dealer, fund in zip(per_name["dealer"].to_pylist(), per_name["fund"].to_pylist(), strict=True):
+        if dealer is None or not dealer.strip() or fund is None or not fund.strip():
+            first = engine.to_arrow(
+                table.filter(
+                    (table.dealer == dealer)
+                    | (table.fund == fund)
+                    | table.dealer.isnull()
+                    | table.fund.isnull()
+                ).limit(1)
+            ).to_pylist()
+            where = _where(first[0] if first else {"dealer": dealer, "fund": fund})
+            raise InputError(f"{path}: {where}: an empty dealer or fund")
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def _bit_or(bits: dt.int64) -> dt.int64:
+    """OR of the group's values (DuckDB and Spark both have it; Ibis has no Spark rule)."""
+
+
+@ibis.udf.scalar.builtin(name="bit_count")
+def _bit_count(bits: dt.int64) -> dt.int64:
+    """How many bits are set (DuckDB and Spark)."""
+
+
+def _check_repeats(engine: Engine, path: Path, checked: ibis.Table) -> None:
+    """A repeated (date, dealer, fund, class, purchase month), found without grouping on the
+    whole key: rows are grouped per (dealer, fund, class, date) and block of 63 purchase
+    months, and each row sets the bit of its month in the block (month index mod 63). The
+    months in a group are all different exactly when the bits set are as many as the rows;
+    a group with fewer is then grouped on the key to name the month repeated."""
+    pm = checked.purchase_month.year().cast("int64") * 12 + checked.purchase_month.month().cast("int64")
+    rows = checked.select("dealer", "fund", "share_class", "date", block=pm // 63, bit=pm % 63)
+    groups = rows.group_by(["dealer", "fund", "share_class", "date", "block"]).aggregate(
+        n=rows.count(), bits=_bit_or(ibis.literal(1).cast("int64") << rows.bit)
+    )
+    bad = groups.filter(_bit_count(groups.bits) != groups.n)
+    found = engine.to_arrow(bad.order_by(["dealer", "fund", "share_class", "date"]).limit(1)).to_pylist()
+    if not found:
+        return
+    g = found[0]
+    same = checked.filter(
+        (checked.dealer == g["dealer"])
+        & (checked.fund == g["fund"])
+        & (checked.share_class == g["share_class"])
+        & (checked.date == g["date"])
+    )
+    dup = same.group_by(list(KEY)).aggregate(n=same.count())
+    (first,) = engine.to_arrow(dup.filter(dup.n > 1).order_by("purchase_month").limit(1)).to_pylist()
+    raise InputError(
+        f"{path}: {_where(first)}: {first['n']} rows (one row per dealer, fund, class, purchase month and date)"
+    )
 
 
 def _where(row: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ from distplan.fees.agreements import Dealer
 from distplan.fees.calendar import Calendar
 from distplan.fees.engine import Engine
 from distplan.fees.expressions import half_even, idiv
+from distplan.fees.positionscan import Scanned
 from distplan.fees.trailterms import (
     PayPeriod,
     days_table,
@@ -70,7 +71,8 @@ def _dollars(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
-Positions: TypeAlias = pa.Table | ibis.Table  # columns of positions.SCHEMA; an engine table scans a file
+# The columns of positions.SCHEMA: in memory, an engine table, or a file scanned and checked.
+Positions: TypeAlias = pa.Table | ibis.Table | Scanned
 
 
 def trails(
@@ -92,9 +94,9 @@ def trails(
     periods = periods_between(frequency, period_of(frequency, first).start, period.end)
     warnings: list[str] = []
     other = frozenset(d.id for d in dealers if d.frequency != frequency)  # paid in the other periods
-    daily, dor = _accrual(engine, positions, paid_so, coverage, periods, warnings, other)
-    agg = _exact(engine.to_arrow(daily).to_pylist())
-    of_record = {(r["dealer"], r["fk"], r["ck"], r["period_id"]) for r in engine.to_arrow(dor).to_pylist()}
+    run = _accrual(engine, positions, paid_so, coverage, periods, warnings, other)
+    agg = run.rows(engine, run.daily)
+    of_record = {(r["dealer"], r["fk"], r["ck"], r["period_id"]) for r in run.rows(engine, run.of_record)}
     rows, totals = _settle(agg, of_record, paid_so, coverage, periods, due_days)
     return TrailResult(rows, totals, warnings)
 
@@ -111,9 +113,25 @@ def accrued_between(
     dealer whatever its payment frequency: what the distributor owes before forfeits, carries
     and minimums (those are settled per payment period by `trails`)."""
     warnings: list[str] = []
-    daily, _ = _accrual(engine, positions, dealers, coverage, [PayPeriod("", start, end)], warnings)
-    rows = _exact(engine.to_arrow(daily).to_pylist())
-    return {(r["dealer"], r["fk"], r["ck"]): int(r["accrued"]) for r in rows}, warnings
+    run = _accrual(engine, positions, dealers, coverage, [PayPeriod("", start, end)], warnings)
+    return {(r["dealer"], r["fk"], r["ck"]): int(r["accrued"]) for r in run.rows(engine, run.daily)}, warnings
+
+
+@dataclass(frozen=True)
+class _Accrual:
+    """The engine's expressions, keyed by `kid` (an integer per dealer and folded fund-class:
+    the engine joins and groups on it, not on text): `daily` per kid and period, `of_record`
+    the kids and periods of record; `keys[kid]` = (dealer, fk, ck)."""
+
+    daily: ibis.Table
+    of_record: ibis.Table
+    keys: list[tuple[str, str, str]]
+
+    def rows(self, engine: Engine, expr: ibis.Table) -> list[dict[str, Any]]:
+        out = engine.to_arrow(expr).to_pylist()
+        for r in out:
+            r["dealer"], r["fk"], r["ck"] = self.keys[r.pop("kid")]
+        return _exact(out)
 
 
 def _accrual(
@@ -124,13 +142,21 @@ def _accrual(
     periods: list[PayPeriod],
     warnings: list[str],
     other: frozenset[str] = frozenset(),
-) -> tuple[Any, Any]:
+) -> _Accrual:
     start, end = periods[0].start, periods[-1].end
     cal = Calendar.build(start, end)
-    pos, names = keyed(engine, positions, coverage, {d.id for d in dealers}, warnings, other)
-    pairs = {(d, FundClassKey(f, c)) for d, f, c in names}
-    terms = terms_table(dealers, pairs, coverage, cal, start, end)
-    return _expressions(pos, days_table(cal, periods), terms, last_sessions(cal, periods))
+    pos, keys = keyed(engine, positions, coverage, {d.id for d in dealers}, warnings, other)
+    kid = {k: i for i, k in enumerate(keys)}
+    terms = terms_table(dealers, [(d, FundClassKey(f, c)) for d, f, c in keys], coverage, cal, start, end)
+    terms = terms.append_column(
+        "kid",
+        pa.array(
+            [kid[k] for k in zip(*(terms[c].to_pylist() for c in ("dealer", "fk", "ck")), strict=True)],
+            pa.int64(),
+        ),
+    ).drop_columns(["dealer", "fk", "ck"])
+    daily, dor = _expressions(pos, days_table(cal, periods), terms, last_sessions(cal, periods))
+    return _Accrual(daily, dor, keys)
 
 
 def keyed(
@@ -140,25 +166,30 @@ def keyed(
     dealer_ids: set[str],
     warnings: list[str],
     other: frozenset[str] = frozenset(),
-) -> tuple[ibis.Table, set[tuple[str, str, str]]]:
-    """Positions with folded keys (fk, ck) and the purchase month index (pm); rows of unknown
+) -> tuple[ibis.Table, list[tuple[str, str, str]]]:
+    """Positions with `kid` (an integer per dealer, folded fund and folded class: the index
+    into the list returned), the purchase month index `pm`, `date` and `cents`; rows of unknown
     dealers or funds are dropped, each named once with a suggestion (dealers in `other`, paid
-    at the other frequency, silently). Names are folded once per
-    distinct (dealer, fund, class) in Python, then joined back in the engine."""
-    table = ibis.memtable(positions) if isinstance(positions, pa.Table) else positions
+    at the other frequency, silently). Names are folded once per distinct (dealer, fund,
+    class) in Python, then joined back in the engine."""
+    if isinstance(positions, Scanned):
+        table, distinct = positions.table, positions.names
+    else:
+        table = ibis.memtable(positions) if isinstance(positions, pa.Table) else positions
+        distinct = engine.to_arrow(table.select("dealer", "fund", "share_class").distinct())
     plan_keys = {FundClassKey.of(c.fund, c.share_class) for c in coverage}
     plan_funds = sorted({c.fund for c in coverage})
-    distinct = engine.to_arrow(table.select("dealer", "fund", "share_class").distinct())
-    cols: dict[str, list[str]] = {k: [] for k in ("dealer", "fund", "share_class", "fk", "ck")}
-    names = set()
-    for dealer, fund, cls in zip(
-        *(distinct[c].to_pylist() for c in ("dealer", "fund", "share_class")), strict=True
+    cols: dict[str, list[Any]] = {k: [] for k in ("dealer", "fund", "share_class", "kid")}
+    kids: dict[tuple[str, str, str], int] = {}
+    for dealer, fund, cls in sorted(
+        zip(*(distinct[c].to_pylist() for c in ("dealer", "fund", "share_class")), strict=True),
+        key=lambda n: tuple(x or "" for x in n),
     ):
         key = FundClassKey.of(fund, cls)
         if dealer in dealer_ids and key in plan_keys:
-            for k, v in zip(cols, (dealer, fund, cls, key.fund, key.share_class), strict=True):
+            kid = kids.setdefault((dealer, key.fund, key.share_class), len(kids))
+            for k, v in zip(cols, (dealer, fund, cls, kid), strict=True):
                 cols[k].append(v)
-            names.add((dealer, key.fund, key.share_class))
         elif dealer in other:
             continue
         elif dealer not in dealer_ids:
@@ -173,16 +204,17 @@ def keyed(
                 + _did(hint)
             )
     warnings[:] = sorted(dict.fromkeys(warnings))
-    keys = ibis.memtable(pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()}))
+    types = {"kid": pa.int64()}
+    keys = ibis.memtable(pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in cols.items()}))
     joined = table.join(keys, ["dealer", "fund", "share_class"])
     pm = joined.purchase_month.year().cast("int64") * 12 + joined.purchase_month.month().cast("int64") - 1
-    return joined.mutate(pm=pm), names
+    return joined.select("kid", "date", "cents", pm=pm), list(kids)
 
 
 def _exact(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The accrual's integer arithmetic is exact while a day's eligible cents stay below 2**53
     (about $90 trillion for one dealer and fund-class): beyond, refuse rather than round."""
-    if any(r["emax"] is not None and r["emax"] >= 2**53 for r in rows):
+    if any(r.get("emax") is not None and r["emax"] >= 2**53 for r in rows):
         raise InputError(
             "positions: one dealer's eligible assets in one fund-class exceed $90 trillion on a day"
         )
@@ -196,23 +228,21 @@ def _did(hint: str | None) -> str:
 def _expressions(pos: ibis.Table, days: pa.Table, terms: pa.Table, last: pa.Table) -> tuple[Any, Any]:
     p, d, t, ls = pos, ibis.memtable(days), ibis.memtable(terms), ibis.memtable(last)
     j = p.join(d, p.date == d.session)
-    j = j.join(t, (j.dealer == t.dealer) & (j.fk == t.fk) & (j.ck == t.ck) & (t.lo <= j.ord) & (j.ord < t.hi))
+    j = j.join(t, (j.kid == t.kid) & (t.lo <= j.ord) & (j.ord < t.hi))
     j = j.filter(j.pm + j.P <= j.month)
-    per_day = j.group_by(["dealer", "fk", "ck", "ord", "period_id", "m", "R"]).aggregate(
-        e=j.cents.sum().cast("int64")
-    )
+    per_day = j.group_by(["kid", "ord", "period_id", "m", "R"]).aggregate(e=j.cents.sum().cast("int64"))
     # exact (for e < 2**53, checked by the caller on emax): e * R / m cents as q + rem/m, by two int64 long divisions (see expressions.py)
     a1, a0 = idiv(per_day.e, per_day.m)
     t1, t0 = idiv(a0 * per_day.R, per_day.m)
     per_day = per_day.mutate(c=half_even((a1 * per_day.R + t1).cast("int64"), t0, per_day.m))
-    daily = per_day.group_by(["dealer", "fk", "ck", "period_id"]).aggregate(
+    daily = per_day.group_by(["kid", "period_id"]).aggregate(
         accrued=per_day.c.sum().cast("int64"),
         esum=per_day.e.sum().cast("int64"),
         days=per_day.count(),
         emax=per_day.e.max(),
     )
     on_last = p.join(ls, p.date == ls.session).filter(lambda r: r.cents > 0)
-    dor = on_last.select("dealer", "fk", "ck", "period_id").distinct()
+    dor = on_last.select("kid", "period_id").distinct()
     return daily, dor
 
 
