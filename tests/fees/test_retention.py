@@ -20,6 +20,7 @@ from distplan.fees import Engine
 from distplan.fees.agreements import read_agreements
 from distplan.fees.positions import SCHEMA
 from distplan.fees.retention import retention
+from distplan.fees.run import FeeResult, payables
 from distplan.model import fold_class, fold_name
 from distplan.periods import Period, nyse_sessions
 
@@ -104,3 +105,22 @@ def test_trails_above_the_fee_warn(duck: Engine) -> None:
     alpha = next(r for r in got.rows if r["fund"] == "Alpha Fund")
     assert alpha["retained"] < 0
     assert any("Alpha Fund" in w.message and "exceed the fund's fee" in w.message for w in got.warnings)
+
+
+def test_given_payables_are_used_not_computed_again(duck: Engine) -> None:
+    sessions = nyse_sessions(Period(date(2003, 12, 15), date(2004, 2, 1)))
+    args = (
+        pa.Table.from_pylist(positions(5), schema=SCHEMA),
+        read_agreements(AGREEMENTS, "a.yaml"),
+        plan_coverage(DISTRIBUTION),
+        date(2004, 1, 1),
+        date(2004, 2, 1),
+    )
+    fresh = retention(duck, pa.Table.from_pylist(_nav(sessions, 1)), *args)
+    paid = payables(plan_coverage(DISTRIBUTION), pa.Table.from_pylist(_nav(sessions, 1)), *args[3:], engine=duck)
+    more = paid.table.set_column(
+        paid.table.column_names.index("fee"), "fee", [[f + 1 for f in paid.table["fee"].to_pylist()]]
+    )
+    no_nav = pa.Table.from_pylist([], schema=pa.schema([("fund", pa.string())]))  # not read
+    given = retention(duck, no_nav, *args, fees=FeeResult(more.cast(paid.table.schema)))
+    assert [r["retained"] - 1 for r in given.rows] == [r["retained"] for r in fresh.rows]

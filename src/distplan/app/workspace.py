@@ -12,9 +12,11 @@ Time is an argument: nothing here reads the clock (`recorded_at`, `as_of` come f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distplan import history as H
 from distplan.app import checks, money, recording, writes
@@ -29,6 +31,11 @@ from distplan.app.workspace_writes import Writing
 from distplan.errors import InputError
 from distplan.ledger import ChainReport
 from distplan.model import Instrument, instrument_from_json
+
+if TYPE_CHECKING:
+    from distplan.fees.options import FeeResult
+    from distplan.fees.retention import RetentionResult
+    from distplan.fees.trails import TrailResult
 
 __all__ = ["PlanRef", "Workspace", "entry_label"]
 
@@ -216,64 +223,56 @@ class Workspace(Writing):
                 settings=settings,
             )
 
-    # The distributor's side (app/distributor.py): `engine` is the caller's (else DuckDB for
-    # the call); inputs are read values or paths.
+    # The distributor's side (app/distributor.py): inputs are read values or paths; `run`
+    # says as known when, on which engine (else DuckDB for the call), with which fee options.
 
     def trails(
         self,
         ref: PlanRef,
-        positions: Any,
+        positions: D.PositionsInput,
         period: str,
+        run: D.Run = D.Run(),
         *,
-        known_at: KnownAt = None,
-        engine: Any = None,
         due_days: int = 10,
-    ) -> Any:
-        """Dealer trails for a payment period (2004-Q1 or 2004-01): a fees.trails.TrailResult."""
+    ) -> TrailResult:
+        """Dealer trails for a payment period (2004-Q1 or 2004-01)."""
         from distplan.fees.trails import trails
         from distplan.fees.trailterms import parse_period
 
         frequency, chosen = parse_period(period)
-        with self._call():
-            coverage, dealers = self._distributor_state(ref, known_at)
-            D.require(dealers)
-            with D.engine_for(engine) as eng:
-                held = D.positions_of(eng, positions)
-                return trails(eng, held, dealers, coverage, frequency, chosen, due_days=due_days)
+        with self._distributor(ref, run) as s:
+            held = D.positions_of(s.engine, positions)
+            return trails(
+                s.engine, held, D.require(s.dealers), s.coverage, frequency, chosen, due_days=due_days
+            )
 
     def retention(
         self,
         ref: PlanRef,
         nav: Path,
-        positions: Any,
+        positions: D.PositionsInput,
         start: date,
         end: date,
+        run: D.Run = D.Run(),
         *,
-        known_at: KnownAt = None,
-        options: Any = None,
-        engine: Any = None,
-    ) -> Any:
+        fees: FeeResult | None = None,
+    ) -> RetentionResult:
         """Per fund-class and month of [start, end): the fees, the trails accrued and what the
-        distributor keeps (fees.retention.RetentionResult)."""
+        distributor keeps. `fees`: the payables of [start, end) when the caller has them."""
         from distplan.fees.retention import retention
 
-        with self._call():
-            coverage, dealers = self._distributor_state(ref, known_at)
-            with D.engine_for(engine) as eng:
-                held = D.positions_of(eng, positions)
-                return retention(eng, nav, held, dealers, coverage, start, end, options)
+        with self._distributor(ref, run) as s:
+            held = D.positions_of(s.engine, positions)
+            return retention(s.engine, nav, held, s.dealers, s.coverage, start, end, run.options, fees=fees)
 
     def remaining(
         self,
         ref: PlanRef,
         nav: Path,
-        sales: Any,
-        prime: Any,
+        sales: D.SalesInput,
+        prime: D.PrimeInput,
         as_of: date,
-        *,
-        known_at: KnownAt = None,
-        options: Any = None,
-        engine: Any = None,
+        run: D.Run = D.Run(),
     ) -> D.RemainingView:
         """The FINRA Rule 2341(d) remaining amount per fund-class with an asset-based charge,
         from the first sale to `as_of`, and the findings when it went below zero."""
@@ -281,19 +280,20 @@ class Workspace(Writing):
         from distplan.compliance.checks.remaining import remaining_amount_findings
         from distplan.fees.remaining import remaining
 
-        with self._call():
+        with self._call():  # the user's files first: their problems before the ledger's
             sold, rates = D.sales_of(sales), D.prime_of(prime)
-            entries, plan = self._read(ref, known_at)
-            coverage = H.coverage(entries, plan, cache=self.history_cache)
-            with D.engine_for(engine) as eng:
-                result = remaining(eng, nav, sold, rates, coverage, as_of, options)
+        with self._distributor(ref, run) as s:
+            result = remaining(s.engine, nav, sold, rates, s.coverage, as_of, run.options)
             return D.RemainingView(result, remaining_amount_findings(result.rows, load_rulebook()))
 
-    def _distributor_state(self, ref: PlanRef, known_at: KnownAt) -> tuple[list[Any], list[Any]]:
-        entries, plan = self._read(ref, known_at)
-        return H.coverage(entries, plan, cache=self.history_cache), self.dealers(known_at)
+    @contextmanager
+    def _distributor(self, ref: PlanRef, run: D.Run) -> Iterator[D.State]:
+        with self._call():
+            entries, plan = self._read(ref, run.known_at)
+            coverage = H.coverage(entries, plan, cache=self.history_cache)
+            with D.engine_for(run.engine) as engine:
+                yield D.State(coverage, self.dealers(run.known_at), engine)
 
-    @kept
     def findings(
         self, ref: PlanRef, as_of: date, known_at: KnownAt = None, *, extra: Any = None, rulebook: Any = None
     ) -> checks.FindingsView:

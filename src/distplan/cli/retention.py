@@ -15,6 +15,7 @@ import pyarrow as pa
 import typer
 from rich.table import Table
 
+from distplan.app.distributor import Run
 from distplan.cli.app import fees_app
 from distplan.cli.fees import (
     CarryOpt,
@@ -66,10 +67,8 @@ def retention_cmd(
     with workspace(ctx) as ws:
         meta = plan_meta(ws, plan, known_at)
         with _running(engine, spark_master, json_) as (eng, _progress):
-            result = ws.retention(
-                plan, nav, held if held is not None else positions, start, end, known_at=meta.pop("point"),
-                options=opts, engine=eng,
-            )  # fmt: skip
+            run = Run(meta.pop("point"), eng, opts)
+            result = ws.retention(plan, nav, held if held is not None else positions, start, end, run)
     _warn(result.warnings)
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
@@ -135,9 +134,7 @@ def remaining_cmd(
     with workspace(ctx) as ws:
         meta = plan_meta(ws, plan, known_at)
         with _running(engine, spark_master, json_) as (eng, _progress):
-            found = ws.remaining(
-                plan, nav, sold, rates, day, known_at=meta.pop("point"), options=opts, engine=eng
-            )
+            found = ws.remaining(plan, nav, sold, rates, day, Run(meta.pop("point"), eng, opts))
     result, findings = found.result, found.findings
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if json_:

@@ -14,6 +14,7 @@ import pyarrow as pa
 import typer
 from rich.table import Table
 
+from distplan.app.distributor import Run
 from distplan.cli.app import fees_app
 from distplan.cli.fees import DueOpt, EngineOpt, JsonOpt, MasterOpt, _plain, _running, _warn
 from distplan.cli.ledger import KnownAtOpt, PlanOpt, parse_known_at
@@ -77,10 +78,8 @@ def trails_cmd(
     with workspace(ctx) as ws:
         meta = plan_meta(ws, plan, known_at)
         with _running(engine, spark_master, json_) as (eng, _progress):
-            result = ws.trails(
-                plan, held if held is not None else positions, period, known_at=meta.pop("point"),
-                engine=eng, due_days=due_days,
-            )  # fmt: skip
+            run = Run(meta.pop("point"), eng)
+            result = ws.trails(plan, held if held is not None else positions, period, run, due_days=due_days)
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)

@@ -20,7 +20,7 @@ from distplan.errors import InputError
 from distplan.fees.agreements import Dealer
 from distplan.fees.engine import Engine
 from distplan.fees.navsource import NavSource
-from distplan.fees.run import FeeOptions, payables
+from distplan.fees.run import FeeOptions, FeeResult, payables
 from distplan.fees.trails import Positions, accrued_between
 from distplan.model import CoveragePeriod, Diagnostic, FundClassKey
 
@@ -56,9 +56,14 @@ def retention(
     start: date,
     end: date,
     options: FeeOptions | None = None,
+    *,
+    fees: FeeResult | None = None,
 ) -> RetentionResult:
-    """Retention for the month(s) in [start, end): one row per fund-class and month."""
-    fees = payables(coverage, nav, start, end, engine=engine, options=options)
+    """Retention for the month(s) in [start, end): one row per fund-class and month. `fees`:
+    the payables of those months when the caller has them (as `fees.payables` computes them
+    with `options`), else computed here; their warnings are the caller's then."""
+    if fees is None:
+        fees = payables(coverage, nav, start, end, engine=engine, options=options)
     warnings = list(fees.warnings)
     if not dealers:
         raise InputError("no dealer agreements recorded (as known then): distplan dealers record FILE")

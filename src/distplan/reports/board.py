@@ -193,7 +193,12 @@ def board(
         result = trails(scope, held, quarter.label)
         sections.append(trail_totals_section(result, quarter.label))
         warnings.extend(result.warnings)
-        kept, more = retention_section(scope, nav, held, quarter.start, quarter.end, quarter.label)
+        import pyarrow as pa
+
+        from distplan.fees.options import FeeResult
+
+        paid = FeeResult(pa.concat_tables([v.table for v in views]))  # the months' payables, run above
+        kept, more = retention_section(scope, nav, held, quarter.start, quarter.end, quarter.label, paid)
         sections.append(kept)
         warnings.extend(more)
     if spent is not None:

@@ -7,20 +7,25 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from distplan.app.distributor import Run
 from distplan.reports.common import ZERO, Scope, amounts
 from distplan.reports.document import Column, Section
+
+if TYPE_CHECKING:
+    from distplan.fees.options import FeeResult
 
 _REMAINING_NAMES = ("Gross sales", "Cap", "Interest", "Asset-based", "Loads", "CDSCs", "Charges", "Remaining")
 RETENTION_MONEY = ("fee_distribution", "fee_service", "fee", "trails_accrued", "retained")
 
 
 def retention_section(
-    scope: Scope, nav: Path, held: Any, start: date, end: date, label: str
+    scope: Scope, nav: Path, held: Any, start: date, end: date, label: str, fees: FeeResult | None = None
 ) -> tuple[Section, list[str]]:
-    """Per fund-class and month of [start, end): fees, trails accrued, kept; and the warnings."""
-    result = scope.workspace.retention(scope.plan, nav, held, start, end, known_at=scope.known_at)
+    """Per fund-class and month of [start, end): fees, trails accrued, kept; and the warnings.
+    `fees`: the payables of those months when the report has them (not computed again)."""
+    result = scope.workspace.retention(scope.plan, nav, held, start, end, Run(scope.known_at), fees=fees)
     rows = tuple(
         (r["month"], r["fund"], r["share_class"] or "", *amounts(r, RETENTION_MONEY[:4]), int(r["dealers"]),
          *amounts(r, RETENTION_MONEY[4:]))
@@ -58,7 +63,7 @@ def remaining_section(
     it went below zero, and the 2341(d) findings; and the warnings."""
     from distplan.fees.remaining import MONEY, POLICY
 
-    found = scope.workspace.remaining(scope.plan, nav, sales, prime, day, known_at=scope.known_at)
+    found = scope.workspace.remaining(scope.plan, nav, sales, prime, day, Run(scope.known_at))
     result = found.result
     rows = tuple(
         (r["fund"], r["share_class"] or "", *amounts(r, MONEY), r["first_negative"]) for r in result.rows

@@ -93,7 +93,9 @@ def read_positions(path: Path) -> Any:
 def trails(scope: Scope, table: Any, period: str) -> Any:
     """The dealer trails for `period` (2004-Q1 or 2004-01) from positions read with
     `read_positions`: a fees.trails.TrailResult, from `Workspace.trails`."""
-    return scope.workspace.trails(scope.plan, table, period, known_at=scope.known_at)
+    from distplan.app.distributor import Run
+
+    return scope.workspace.trails(scope.plan, table, period, Run(scope.known_at))
 
 
 def trail_totals_section(result: Any, label: str) -> Section:
