@@ -117,7 +117,9 @@ def test_given_payables_are_used_not_computed_again(duck: Engine) -> None:
         date(2004, 2, 1),
     )
     fresh = retention(duck, pa.Table.from_pylist(_nav(sessions, 1)), *args)
-    paid = payables(plan_coverage(DISTRIBUTION), pa.Table.from_pylist(_nav(sessions, 1)), *args[3:], engine=duck)
+    paid = payables(
+        plan_coverage(DISTRIBUTION), pa.Table.from_pylist(_nav(sessions, 1)), *args[3:], engine=duck
+    )
     more = paid.table.set_column(
         paid.table.column_names.index("fee"), "fee", [[f + 1 for f in paid.table["fee"].to_pylist()]]
     )
