@@ -22,6 +22,17 @@ from rich.table import Table
 from distplan import history as H
 from distplan.app.money import FeeSettings
 from distplan.cli.app import app, fees_app
+from distplan.cli.fee_options import (  # the options the fees commands share
+    CarryOpt,
+    ColumnsOpt,
+    DueOpt,
+    EngineOpt,
+    JsonOpt,
+    MapOpt,
+    MasterOpt,
+    NavOpt,
+    RoundingOpt,
+)
 from distplan.cli.ledger import (
     KnownAtOpt,
     PlanOpt,
@@ -33,38 +44,11 @@ from distplan.cli.ledger import (
 from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, err, out
 from distplan.errors import InputError
-from distplan.fees import ENGINES, ROUNDINGS, Engine, FeeOptions, FeeResult, accrue, totals, true_up
+from distplan.fees import Engine, FeeOptions, FeeResult, accrue, totals, true_up
 from distplan.fees.calendar import month_period_of
 from distplan.fees.navcsv import parse_columns
 from distplan.fees.sample import sample_nav, write_table
 from distplan.model import Diagnostic
-
-NavOpt = Annotated[
-    Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")
-]
-EngineOpt = Annotated[str, typer.Option("--engine", help=f"Execution engine: {' or '.join(ENGINES)}.")]
-MasterOpt = Annotated[str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")]
-RoundingOpt = Annotated[str, typer.Option("--rounding", help=f"Rounding policy: {', '.join(ROUNDINGS)}.")]
-CarryOpt = Annotated[
-    bool,
-    typer.Option(
-        "--carry-missing", help="Carry the last NAV over missing NYSE days (a warning, not an error)."
-    ),
-]
-MapOpt = Annotated[
-    Path | None,
-    typer.Option("--map", help="CSV key,fund,share_class: NAV rows keyed by ticker/CUSIP in `fund`."),
-]
-ColumnsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--columns",
-        metavar="FIELD=COLUMN,...",
-        help="The NAV file's column names, e.g. fund=Portfolio,share_class=Class,date=As Of,net_assets=TNA.",
-    ),
-]
-DueOpt = Annotated[int, typer.Option("--due-days", help="Payment due this many days after month end.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
 def _coverage(

@@ -17,40 +17,22 @@ from rich.table import Table
 
 from distplan.app.distributor import Run
 from distplan.cli.app import fees_app
-from distplan.cli.fees import (
-    CarryOpt,
-    EngineOpt,
-    JsonOpt,
-    MasterOpt,
-    NavOpt,
-    RoundingOpt,
-    _month,
-    _options,
-    _plain,
-    _running,
-    _warn,
-)
-from distplan.cli.ledger import KnownAtOpt, PlanOpt
+from distplan.cli.fee_options import FeeRun, JsonOpt, MonthOpt, NavOpt, OutOpt, PositionsOpt, fee_run
+from distplan.cli.fees import _month, _options, _plain, _running, _warn
 from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, out
-from distplan.cli.trails import PositionsOpt, json_row, plan_meta, read_csv_positions
+from distplan.cli.trails import json_row, plan_meta, read_csv_positions
 from distplan.model import Diagnostic
-
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the rows to FILE.csv|.parquet.")]
 
 
 @fees_app.command("retention")
+@fee_run(nav=True)
 def retention_cmd(
     ctx: typer.Context,
     nav: NavOpt,
     positions: PositionsOpt,
-    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
-    known_at: KnownAtOpt = None,
-    plan: PlanOpt = None,
-    engine: EngineOpt = "duckdb",
-    spark_master: MasterOpt = "local[*]",
-    rounding: RoundingOpt = "daily-cents-half-even",
-    carry_missing: CarryOpt = False,
+    month: MonthOpt,
+    run: FeeRun,
     out_path: OutOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -63,12 +45,12 @@ def retention_cmd(
 
     start, end = _month(month)
     held = read_csv_positions(positions)
-    opts = _options(rounding, carry_missing, 10, None, None)
+    opts = _options(run.rounding, run.carry_missing, 10, None, None)
     with workspace(ctx) as ws:
-        meta = plan_meta(ws, plan, known_at)
-        with _running(engine, spark_master, json_) as (eng, _progress):
-            run = Run(meta.pop("point"), eng, opts)
-            result = ws.retention(plan, nav, held if held is not None else positions, start, end, run)
+        meta = plan_meta(ws, run.plan, run.known_at)
+        with _running(run.engine, run.spark_master, json_) as (eng, _progress):
+            asked = Run(meta.pop("point"), eng, opts)
+            result = ws.retention(run.plan, nav, held if held is not None else positions, start, end, asked)
     _warn(result.warnings)
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
@@ -76,7 +58,7 @@ def retention_cmd(
         body = {
             **meta,
             "month": month,
-            "rounding": rounding,
+            "rounding": run.rounding,
             "retention": [json_row(r) for r in result.rows],
             "total": json_row(result.total),
             "warnings": [w.message for w in result.warnings],
@@ -95,6 +77,7 @@ def retention_cmd(
 
 
 @fees_app.command("remaining")
+@fee_run(nav=True)
 def remaining_cmd(
     ctx: typer.Context,
     sales: Annotated[
@@ -110,12 +93,7 @@ def remaining_cmd(
         typer.Option("--prime", help="Prime rates, date,rate (bundled: examples/dealers/prime-rate.csv)."),
     ],
     as_of: Annotated[str, typer.Option("--as-of", help="The last day computed.")],
-    known_at: KnownAtOpt = None,
-    plan: PlanOpt = None,
-    engine: EngineOpt = "duckdb",
-    spark_master: MasterOpt = "local[*]",
-    rounding: RoundingOpt = "daily-cents-half-even",
-    carry_missing: CarryOpt = False,
+    run: FeeRun,
     json_: JsonOpt = False,
 ) -> None:
     """The FINRA Rule 2341(d) remaining amount per fund-class with an asset-based sales charge,
@@ -130,11 +108,11 @@ def remaining_cmd(
     day = parse_date(as_of, "--as-of")
     sold = read_sales(sales)  # the user's files first: their problems before the ledger's
     rates = read_prime(prime)
-    opts = _options(rounding, carry_missing, 10, None, None)
+    opts = _options(run.rounding, run.carry_missing, 10, None, None)
     with workspace(ctx) as ws:
-        meta = plan_meta(ws, plan, known_at)
-        with _running(engine, spark_master, json_) as (eng, _progress):
-            found = ws.remaining(plan, nav, sold, rates, day, Run(meta.pop("point"), eng, opts))
+        meta = plan_meta(ws, run.plan, run.known_at)
+        with _running(run.engine, run.spark_master, json_) as (eng, _progress):
+            found = ws.remaining(run.plan, nav, sold, rates, day, Run(meta.pop("point"), eng, opts))
     result, findings = found.result, found.findings
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if json_:

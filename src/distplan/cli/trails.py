@@ -16,21 +16,15 @@ from rich.table import Table
 
 from distplan.app.distributor import Run
 from distplan.cli.app import fees_app
-from distplan.cli.fees import DueOpt, EngineOpt, JsonOpt, MasterOpt, _plain, _running, _warn
-from distplan.cli.ledger import KnownAtOpt, PlanOpt, parse_known_at
+from distplan.cli.fee_options import DueOpt, FeeRun, JsonOpt, OutOpt, PositionsOpt, fee_run
+from distplan.cli.fees import _plain, _running, _warn
+from distplan.cli.ledger import parse_known_at
 from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, out
 from distplan.model import Diagnostic
 
 if TYPE_CHECKING:
     from distplan.app import Workspace
-
-PositionsOpt = Annotated[
-    Path,
-    typer.Option(
-        "--positions", help="CSV or Parquet: date, dealer, fund, share_class, purchase_month, net_assets."
-    ),
-]
 
 
 def read_csv_positions(path: Path) -> pa.Table | None:
@@ -52,18 +46,14 @@ def plan_meta(ws: Workspace, plan: str | None, known_at: str | None) -> dict[str
 
 
 @fees_app.command("trails")
+@fee_run(nav=False)
 def trails_cmd(
     ctx: typer.Context,
     positions: PositionsOpt,
     period: Annotated[str, typer.Option("--period", help="A quarter (2004-Q1) or a month (2004-01).")],
-    known_at: KnownAtOpt = None,
-    plan: PlanOpt = None,
-    engine: EngineOpt = "duckdb",
-    spark_master: MasterOpt = "local[*]",
+    run: FeeRun,
     due_days: DueOpt = 10,
-    out_path: Annotated[
-        Path | None, typer.Option("--out", help="Write the trail rows to FILE.csv|.parquet.")
-    ] = None,
+    out_path: OutOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Dealer trails for one payment period: accrued, carried in, paid, carried out and
@@ -76,10 +66,12 @@ def trails_cmd(
     frequency, chosen = parse_period(period)
     held = read_csv_positions(positions)
     with workspace(ctx) as ws:
-        meta = plan_meta(ws, plan, known_at)
-        with _running(engine, spark_master, json_) as (eng, _progress):
-            run = Run(meta.pop("point"), eng)
-            result = ws.trails(plan, held if held is not None else positions, period, run, due_days=due_days)
+        meta = plan_meta(ws, run.plan, run.known_at)
+        with _running(run.engine, run.spark_master, json_) as (eng, _progress):
+            asked = Run(meta.pop("point"), eng)
+            result = ws.trails(
+                run.plan, held if held is not None else positions, period, asked, due_days=due_days
+            )
     _warn([Diagnostic("warning", w) for w in result.warnings])
     if out_path is not None:
         write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in result.rows]), out_path)
