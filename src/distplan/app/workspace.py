@@ -294,6 +294,7 @@ class Workspace(Writing):
             with D.engine_for(run.engine) as engine:
                 yield D.State(coverage, self.dealers(run.known_at), engine)
 
+    @kept
     def findings(
         self, ref: PlanRef, as_of: date, known_at: KnownAt = None, *, extra: Any = None, rulebook: Any = None
     ) -> checks.FindingsView:
