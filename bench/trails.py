@@ -16,6 +16,9 @@ Each measured step runs in a child process of its own, so its peak RSS (ru_maxrs
    by name with the row checks, one per dealer, fund, class and day for repeated keys);
 2. `trails`: `trails()` end to end on the scanned file (name folding, the daily accrual, dealer
    of record, settlement), with the checks of 1 inside it as the CLI runs them, and without;
+   `trails-spark` (not in the default steps): as `trails`, on Spark (`--spark-master`, default
+   local[2]; its CPU time and peak RSS are the Python driver's only, not the JVM's; the
+   engine's start-up is printed apart, and not in the wall time);
 3. `hand`: one hand-written DuckDB query doing the same daily accrual (HUGEINT arithmetic, the
    same small day and terms tables), no checks, no dealer of record, no settlement.
 The Q4 accrual of every dealer and fund-class is compared between 2 and 3 (must be 0 differing).
@@ -99,13 +102,17 @@ def step(a: argparse.Namespace) -> dict[str, object]:
     from distplan.fees.trailterms import parse_period
 
     dealers, coverage = _setup(a)
-    engine = Engine.duckdb(memory_limit=a.memory)
     t, cpu = time.perf_counter(), time.process_time()
-    result: dict[str, object] = {}
+    spark = a.step == "trails-spark"
+    engine = Engine.spark(a.spark_master) if spark else Engine.duckdb(memory_limit=a.memory)
+    started = time.perf_counter() - t
+    t, cpu = time.perf_counter(), time.process_time()
+    result: dict[str, object] = {"startup": started}
     if a.step == "scan":
         scan_positions(engine, _path(a))
-    elif a.step in ("trails", "trails-unchecked"):
-        positions = scan_positions(engine, _path(a)) if a.step == "trails" else _unchecked(engine, a)
+    elif a.step in ("trails", "trails-unchecked", "trails-spark"):
+        checked = a.step != "trails-unchecked"
+        positions = scan_positions(engine, _path(a)) if checked else _unchecked(engine, a)
         frequency, period = parse_period("2004-Q4")
         rows = trails(engine, positions, dealers, coverage, frequency, period).rows
         result["q4"] = {f"{r['dealer']}|{r['fund']}": int(r["accrued"] * 100) for r in rows}
@@ -169,7 +176,7 @@ def _hand(engine: object, a: argparse.Namespace, dealers: list, coverage: list) 
 def _compare(results: dict[str, list[dict]]) -> None:
     """The Q4 accruals of each trails step against the hand query's (first runs), once."""
     hand = results.get("hand")
-    for name in ("trails", "trails-unchecked"):
+    for name in ("trails", "trails-unchecked", "trails-spark"):
         if not hand or not results.get(name) or results[name][0].get("compared"):
             continue
         got, want = results[name][0]["q4"], hand[0]["q4"]
@@ -205,6 +212,7 @@ def main() -> None:
     ap.add_argument("--memory", default="2GB", help="DuckDB's memory limit (it spills beyond)")
     ap.add_argument("--steps", default="scan,trails,trails-unchecked,hand")
     ap.add_argument("--rounds", type=int, default=1, help="run the steps this many times, alternating")
+    ap.add_argument("--spark-master", default="local[2]", help="for the step trails-spark")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.step:
@@ -227,7 +235,7 @@ def main() -> None:
             results.setdefault(name, []).append(r)
             print(
                 f"[{round_no}] {name:17s} {r['wall']:7.1f} s (CPU {r['cpu']:6.1f} s)  {n / r['wall']:12,.0f} rows/s  "
-                f"peak RSS {r['rss_mb']:6.0f} MB  (load before {load})",
+                f"peak RSS {r['rss_mb']:6.0f} MB  (load before {load}; engine start-up {r['startup']:.1f} s)",
                 flush=True,
             )
             _compare(results)  # after every step: a run stopped early still reports what it has
