@@ -289,3 +289,38 @@ def test_a_joint_plans_family_heading_a_caption_note_and_a_marked_class_word() -
         (None, "Hazel Treasury Money Fund", "Q*BROKER", Decimal("0.60")),
         (None, "Hazel Prime Money Fund", "Premier", Decimal("0.10")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("behalf", "payment", "expected"),
+    [
+        (
+            "on behalf of the Juniper Value Fund (the \u201cFund\u201d), a series of the Trust",
+            "a distribution fee of 0.25% of the average daily net assets of the Fund in connection with the"
+            " distribution of Investor Class shares of the Fund, and a distribution fee of 1.00% of the average"
+            " daily net assets of the Fund in connection with the distribution of Advisor Class shares",
+            [("Juniper Value Fund", "Investor", "0.25"), ("Juniper Value Fund", "Advisor", "1.00")],
+        ),
+        (
+            "on behalf of the Juniper Bond Fund and the Juniper Tax-Free Fund (each, a \u201cFund\u201d)",
+            "a 12b-1 distribution fee of 0.20% of the average daily net assets of each Fund",
+            [("Juniper Bond Fund", None, "0.20"), ("Juniper Tax-Free Fund", None, "0.20")],
+        ),
+    ],
+)
+def test_a_plan_naming_its_funds_and_their_rates_in_prose(
+    behalf: str, payment: str, expected: list[tuple[str, str | None, str]]
+) -> None:
+    text = _paras(
+        "Juniper Street Trust",
+        "DISTRIBUTION PLAN",
+        "(12b-1 Plan)",
+        f"The following Plan has been adopted by Juniper Street Trust (the \u201cTrust\u201d) {behalf}.",
+        f"The Trust, on behalf of the Funds, will pay the Distributor {payment}.",
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    rows = inst.schedule.rows
+    assert [(r.fund, r.share_class, str(r.total_rate)) for r in rows] == expected
+    assert {r.registrant for r in rows} == {"Juniper Street Trust"}
+    assert all(r.confidence < 0.9 for r in rows)  # read from prose: said on every row

@@ -22,7 +22,7 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
         # "... series of X (the "Trust")", or a sentence opening with it ("1. X (the "Trust") has ...")
         # ("by and between X (the "Trust")", "WHEREAS, X, a Delaware statutory trust (the "Trust")")
         r"(?:\b(?:of|by|between)\s+(?:the\s+)?|(?<![\w,.])\d{1,2}\.\s+|[.:;]\s+|\bWHEREAS,?\s+)"
-        r"((?:[A-Z][\w&.,'’-]*\s+){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*(?:an?\s+[A-Z][a-z]+(?:\s+[a-z]+){1,3}\s*)?"
+        r"((?:[A-Z][\w&.,'’-]*\s+(?:for\s+)?){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*(?:an?\s+[A-Z][a-z]+(?:\s+[a-z]+){1,3}\s*)?"
         r"\(\s*(?:the\s+)?[\"“”']{1,2}"
         r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)",
         defined,
@@ -31,7 +31,8 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
         r"\bseries\s+of\s+(?:the\s+)?((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})",
         flow.text if "series" in flow.text else "",
     )
-    named = series.group(1).strip().rstrip(".,:;") if series else None
+    # "a series of the Trust. The Plan ...": the name ends with its sentence.
+    named = re.split(r"\.\s", series.group(1))[0].strip().rstrip(".,:;") if series else None
     if named and _GENERIC.fullmatch(named) and trust:
         named = None  # "series of the Trust" after 'X (the "Trust")': X names it
     if named:

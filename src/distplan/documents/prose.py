@@ -12,6 +12,7 @@ from distplan.documents.cells import Tok
 from distplan.documents.context import ClassScope, ProseRate
 from distplan.documents.flow import Flow
 from distplan.documents.names import fund_list
+from distplan.documents.prose_funds import defined_fund_rows
 from distplan.model import Diagnostic, ScheduleRow
 
 RATE_PROSE = re.compile(r"annum|annual|average daily net assets", re.I)
@@ -57,7 +58,9 @@ def prose_rows(
 ) -> list[ScheduleRow]:
     """A plan with no schedule table whose prose states one rate for the registrant's shares (or
     rates of their own for the funds it names)."""
-    named = exception_rows(flow, registrant, scope, diags)
+    named = exception_rows(flow, registrant, scope, diags) or defined_fund_rows(
+        flow, registrant, scope, diags
+    )
     if named:
         return named
     prose = _PROSE_RATE.search(flow.text)
