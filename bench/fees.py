@@ -282,6 +282,10 @@ def run_hand(p: dict[str, Path], n_days: int, command: str, out: Path, memory: s
     con = _connect(memory)
     con.register("cov", cov_t)  # type: ignore[attr-defined]
     if command == "accrue":
+        # As written: NAV x coverage (10,000 rows) x days (10,000). Left to itself DuckDB's planner
+        # first range-joins coverage x days (100M wide rows) as a hash-join build side, which
+        # does not fit in memory at 100M (it failed even with 8GB).
+        con.execute("SET disabled_optimizers = 'join_order'")  # type: ignore[attr-defined]
         con.register("days", cal.segment_table("day").select(["session", "day", "diy"]))  # type: ignore[attr-defined]
         con.execute(HAND_ACCRUE.format(nav=p["nav"], out=out))  # type: ignore[attr-defined]
         rows = pq.ParquetFile(out).metadata.num_rows

@@ -285,7 +285,10 @@ def test_nyse_closed_table_equals_exchange_calendars() -> None:
     assert date(2001, 9, 11) in nyse_closed.CLOSED and date(2012, 10, 29) in nyse_closed.CLOSED
 
 
-def test_rows_on_closed_days_are_counted_and_ignored(duck: Engine) -> None:
+@pytest.mark.parametrize("source", ["arrow", "parquet"])
+def test_rows_on_closed_days_are_counted_and_ignored(duck: Engine, tmp_path: Path, source: str) -> None:
+    """In memory (a grouping over every row) and from Parquet whose statistics clear the
+    values (only the distinct names and a semi-join with the closed days are scanned)."""
     nav = aim_nav()
     part = nav.filter(pc.equal(nav["fund"], LEISURE)).slice(0, 1)
     # Saturday 11-08 and Thanksgiving 11-27, with a large value that would show if used.
@@ -296,9 +299,14 @@ def test_rows_on_closed_days_are_counted_and_ignored(duck: Engine) -> None:
         for day in (date(2003, 11, 8), date(2003, 11, 27))
     ]
     base = payables(aim_coverage(), nav, *NOV, engine=duck)
-    result = payables(aim_coverage(), pa.concat_tables([nav, *closed]), *NOV, engine=duck)
+    given: pa.Table | Path = pa.concat_tables([nav, *closed])
+    if source == "parquet":
+        pq.write_table(given, tmp_path / "nav.parquet")
+        given = tmp_path / "nav.parquet"
+    result = payables(aim_coverage(), given, *NOV, engine=duck)
+    where = "<arrow table>" if source == "arrow" else str(given)
     assert [w.message for w in result.warnings if "closed" in w.message] == [
-        "<arrow table>: 2 NAV row(s) dated on days the NYSE was closed ignored"
+        f"{where}: 2 NAV row(s) dated on days the NYSE was closed ignored"
     ]
     assert result.table.equals(base.table)
 

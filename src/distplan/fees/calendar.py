@@ -88,16 +88,20 @@ class Calendar:
     def session_for(self, day: date) -> date:
         return self.sessions[self.idx_le(day)]
 
-    def weekday_holidays(self) -> list[date]:
-        """Weekdays from the first session to the end on which the NYSE was closed."""
+    def closed_days(self) -> list[date]:
+        """Days from the first session to the end on which the NYSE was closed."""
         sessions = set(self.sessions)
         out = []
         day = self.sessions[0]
         while day < self.end:
-            if day.weekday() < 5 and day not in sessions:
+            if day not in sessions:
                 out.append(day)
             day += timedelta(days=1)
         return out
+
+    def weekday_holidays(self) -> list[date]:
+        """Weekdays from the first session to the end on which the NYSE was closed."""
+        return [d for d in self.closed_days() if d.weekday() < 5]
 
     def months(self) -> list[Period]:
         out = []

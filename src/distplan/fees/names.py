@@ -108,21 +108,24 @@ def match_names(
 def _scan(engine: Engine, nav: Nav, scope: Table, cal: Calendar) -> list[dict[str, Any]]:
     """Per NAV name: rows on days the NYSE was closed, and what the statistics leave open."""
     stats = nav.stats
-    # NYSE closed: weekends, and the weekday holidays in range (a small table: an IN list of
-    # literals is evaluated row by row, a semi-join is not).
-    holidays = ibis.memtable(pa.table({"d": pa.array(cal.weekday_holidays(), pa.date32())}))
-    closed = (scope.date.day_of_week.index() >= 5) | scope.date.isin(holidays.d)
     if nav.in_cents and values_ok(stats):
         # The input's statistics clear the values and its type the cents: only the distinct
         # names and the few rows on closed days are needed, two cheap scans (a per-name
-        # aggregate over every row costs several times more).
+        # aggregate over every row costs several times more). The closed days are a
+        # semi-join with every closed day in range: DuckDB turns it into a filter on the scan
+        # (at 100M rows 0.04 s, against 5 s for a day-of-week test on every row).
+        closed_days = ibis.memtable(pa.table({"d": pa.array(cal.closed_days(), pa.date32())}))
         pairs = scope.select("fund", "share_class").distinct()
-        off = scope.filter(closed)
+        off = scope.filter(scope.date.isin(closed_days.d))
         off = off.group_by(["fund", "share_class"]).aggregate(off_days=off.count().cast("int64"))
         found = pairs.left_join(off, ["fund", "share_class"]).select(
             pairs.fund, pairs.share_class, off_days=off.off_days.fill_null(0)
         )
         return engine.to_arrow(found).to_pylist()
+    # NYSE closed: weekends, and the weekday holidays in range (a small table: an IN list of
+    # literals is evaluated row by row, a semi-join is not).
+    holidays = ibis.memtable(pa.table({"d": pa.array(cal.weekday_holidays(), pa.date32())}))
+    closed = (scope.date.day_of_week.index() >= 5) | scope.date.isin(holidays.d)
     metrics: dict[str, Value] = {
         "rows": scope.count().cast("int64"),
         "off_days": closed.cast("int64").sum().cast("int64"),
