@@ -1,10 +1,12 @@
-"""Fees from the workspace: monthly payables of a plan from a net-assets file."""
+"""Fees from the workspace: monthly payables of a plan from a net-assets file, and how any fee
+run is set up (`FeeSettings`, `fee_options`, `running`; accrue and true-up are in fees.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +20,9 @@ from distplan.model import CoveragePeriod, Diagnostic
 
 if TYPE_CHECKING:  # pyarrow (and numpy) load only with the fee engine, not for `schedule`
     import pyarrow as pa
+
+    from distplan.fees import Engine, FeeOptions
+    from distplan.fees.navsource import NavSource
 
 PLAN_TYPES = ("compensation", "reimbursement")
 
@@ -102,11 +107,38 @@ class FeeSettings:
     progress: Callable[[str], None] | None = None
 
 
+def fee_options(how: FeeSettings, rounding: str, carry_missing: bool) -> FeeOptions:
+    """The fees stage's options for a run (a missing name mapping refused here)."""
+    from distplan.fees import FeeOptions
+
+    if how.mapping is not None and not how.mapping.is_file():
+        raise Invalid(f"{how.mapping}: no such file (the NAV name mapping)", "mapping")
+    return FeeOptions(
+        rounding=rounding,  # type: ignore[arg-type]
+        carry_missing=carry_missing,
+        due_days=how.due_days,
+        mapping=how.mapping,
+        columns=how.columns,
+    )
+
+
+@contextmanager
+def running(how: FeeSettings) -> Iterator[Engine]:
+    """The engine `how` names, for one call, closed after it."""
+    from distplan.fees import Engine
+
+    engine = Engine.open(how.engine, spark_master=how.spark_master)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
 def payables(
     coverage: list[CoveragePeriod],
     plan: Plan,
     known_at: KnownAt,
-    nav: Path,
+    nav: NavSource,
     year: int,
     month: int,
     *,
@@ -116,7 +148,7 @@ def payables(
     expenses: Path | None = None,
     settings: FeeSettings | None = None,
 ) -> PayablesView:
-    from distplan.fees import ROUNDINGS, Engine, FeeOptions
+    from distplan.fees import ROUNDINGS
     from distplan.fees import payables as run_payables
     from distplan.fees.calendar import month_period_of
     from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
@@ -128,24 +160,13 @@ def payables(
         raise Invalid(f"plan type {plan_type!r}: expected compensation or reimbursement", "plan_type")
     if plan_type == "reimbursement" and expenses is None:
         raise Invalid("a reimbursement plan's payables need the month's expenses", "expenses")
-    if how.mapping is not None and not how.mapping.is_file():
-        raise Invalid(f"{how.mapping}: no such file (the NAV name mapping)", "mapping")
+    opts = fee_options(how, rounding, carry_missing)
     # The small inputs are read (and refused) before the engine starts.
     spent = read_expenses(expenses) if expenses is not None else []
     brought = read_carry_in(how.carry_in) if how.carry_in is not None else {}
     start, end = month_period_of(year, month)
-    opts = FeeOptions(
-        rounding=rounding,  # type: ignore[arg-type]
-        carry_missing=carry_missing,
-        due_days=how.due_days,
-        mapping=how.mapping,
-        columns=how.columns,
-    )
-    engine = Engine.open(how.engine, spark_master=how.spark_master)
-    try:
+    with running(how) as engine:
         result = run_payables(coverage, nav, start, end, engine=engine, options=opts, progress=how.progress)
-    finally:
-        engine.close()
     table, warnings = result.table, list(result.warnings)
     if plan_type == "reimbursement":
         table, more = reimburse(table, spent, brought, carry_forward=how.carry_forward)

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distplan import history as H
-from distplan.app import checks, money, recording, writes
+from distplan.app import checks, recording, writes
 from distplan.app import distributor as D
 from distplan.app.answers import kept
 from distplan.app.core import PlanRef, entry_label
 from distplan.app.errors import Invalid, NotFound
+from distplan.app.fees import FeeCalls
 from distplan.app.paging import page_of
 from distplan.app.results import CoverageView, DiffView, HistoryView, ScheduleView, TimelineView
 from distplan.app.values import KnownAt, known_at_json
@@ -40,9 +41,10 @@ if TYPE_CHECKING:
 __all__ = ["PlanRef", "Workspace", "entry_label"]
 
 
-class Workspace(Writing):
+class Workspace(Writing, FeeCalls):
     """Every use case on one ledger: the core (core.py: plans, entries, the lock and the
-    history cache), the writes (workspace_writes.py), and here the questions.
+    history cache), the writes (workspace_writes.py), the fee runs (fees.py: payables, accrue,
+    true-up), and here the questions.
 
     If you add a method, put it in the section it belongs to: history, documents, drafting,
     fees and compliance here; writes in workspace_writes.py."""
@@ -189,39 +191,6 @@ class Workspace(Writing):
             return redline(self.ledger.entries(), plan, draft, author=author, when=when)
 
     # --- fees and compliance ------------------------------------------------------------
-
-    def payables(
-        self,
-        ref: PlanRef,
-        nav: Path,
-        year: int,
-        month: int,
-        *,
-        known_at: KnownAt = None,
-        rounding: str = "daily-cents-half-even",
-        carry_missing: bool = False,
-        plan_type: str = "compensation",
-        expenses: Path | None = None,
-        settings: money.FeeSettings | None = None,
-    ) -> money.PayablesView:
-        """A month's payables; `settings`: the engine and NAV-reading choices (the CLI's flags)."""
-        with self._call():
-            entries, plan = self._read(ref, known_at)
-            coverage = H.coverage(entries, plan, cache=self.history_cache)
-        with self._call():  # the engine runs on its own data: a second call, same lock
-            return money.payables(
-                coverage,
-                plan,
-                known_at,
-                nav,
-                year,
-                month,
-                rounding=rounding,
-                carry_missing=carry_missing,
-                plan_type=plan_type,
-                expenses=expenses,
-                settings=settings,
-            )
 
     # The distributor's side (app/distributor.py): inputs are read values or paths; `run`
     # says as known when, on which engine (else DuckDB for the call), with which fee options.

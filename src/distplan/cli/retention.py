@@ -18,7 +18,11 @@ from rich.table import Table
 from distplan.app.distributor import Run
 from distplan.cli.app import fees_app
 from distplan.cli.fee_options import FeeRun, JsonOpt, MonthOpt, NavOpt, OutOpt, PositionsOpt, fee_run
-from distplan.cli.fees import _month, _options, _plain, _running, _warn
+from distplan.cli.fee_views import month_range as _month
+from distplan.cli.fee_views import options as _options
+from distplan.cli.fee_views import plain as _plain
+from distplan.cli.fee_views import running as _running
+from distplan.cli.fee_views import warn as _warn
 from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, out
 from distplan.cli.trails import json_row, plan_meta, read_csv_positions

@@ -17,7 +17,9 @@ from rich.table import Table
 from distplan.app.distributor import Run
 from distplan.cli.app import fees_app
 from distplan.cli.fee_options import DueOpt, FeeRun, JsonOpt, OutOpt, PositionsOpt, fee_run
-from distplan.cli.fees import _plain, _running, _warn
+from distplan.cli.fee_views import plain as _plain
+from distplan.cli.fee_views import running as _running
+from distplan.cli.fee_views import warn as _warn
 from distplan.cli.ledger import parse_known_at
 from distplan.cli.options import workspace
 from distplan.cli.output import echo_json, out
