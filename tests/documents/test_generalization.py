@@ -324,3 +324,22 @@ def test_a_plan_naming_its_funds_and_their_rates_in_prose(
     assert [(r.fund, r.share_class, str(r.total_rate)) for r in rows] == expected
     assert {r.registrant for r in rows} == {"Juniper Street Trust"}
     assert all(r.confidence < 0.9 for r in rows)  # read from prose: said on every row
+
+
+def test_a_plan_adopted_for_a_class_of_a_named_fund_of_a_trust_without_its_rate() -> None:
+    text = _paras(
+        "JUNIPER SERIES TRUST",
+        "RULE 12B-1 PLAN",
+        'Pursuant to Rule 12b-1, this 12b-1 Plan (the "Plan") has been adopted for Investor Class shares of'
+        ' Juniper Hedged Fund (the "Fund") of Juniper Series Trust (the "Trust") by the Board of Trustees.',
+    )
+    inst = extract_text(text, "<test>", html=True)
+    assert inst.schedule is not None
+    row = inst.schedule.rows[0]
+    assert (row.registrant, row.fund, row.share_class, row.total_rate) == (
+        "Juniper Series Trust",  # the trust, not the fund defined before it
+        "Juniper Hedged Fund",
+        "Investor",
+        None,
+    )
+    assert "no rate stated" in row.flags and row.confidence < 0.9

@@ -22,6 +22,12 @@ _DEFINED_FUNDS = re.compile(
     r"\(\s*(?:each,?\s+)?(?:a|the)\s+[\"“”']{1,2}Funds?[,\"“”']",
     re.I,
 )
+# "adopted for Investor Class shares of X Fund (the "Fund")": the class and the fund together.
+_ADOPTED_FOR = re.compile(
+    r"\badopted\s+for\s+(?:the\s+)?([^()]{3,80}?)\s+shares\s+of\s+(?:the\s+)?([^()]{3,300}?)\s*"
+    r"\(\s*(?:each,?\s+)?(?:a|the)\s+[\"“”']{1,2}Funds?[,\"“”']",
+    re.I,
+)
 _FEE_OF = re.compile(rf"\bfee\s+of\s+(?:up\s+to\s+)?(?:{V.RATE_IN_TEXT.pattern})", re.I)
 # ", and a shareholder servicing fee of ...": the next fee of the sentence begins a clause.
 _NEXT_FEE = re.compile(r",?\s+and\s+(?=an?\s+[\w\s-]{0,40}?\bfee\s+of\b)", re.I)
@@ -34,13 +40,35 @@ def defined_fund_rows(
     flow: Flow, registrant: str | None, scope: ClassScope, diags: list[Diagnostic]
 ) -> list[ScheduleRow]:
     text = flow.text
-    if "behalf" not in text or "fee of" not in text:
-        return []  # speed guard: both phrases are needed
+    if "behalf" not in text and "adopted for" not in text:
+        return []  # speed guard: a plan names its funds after one of these
+    classes_for: list[str] = []
     m = _DEFINED_FUNDS.search(text)
     funds = fund_list(m.group(1)) if m else []
-    sentence = next((s for s in _SENTENCE.split(text) if _FEE_OF.search(s)), None)
-    if not funds or sentence is None:
+    if not funds and (a := _ADOPTED_FOR.search(text)):
+        funds, classes_for = fund_list(a.group(2)), V.find_classes(a.group(1))
+    if not funds:
         return []
+    sentence = (
+        next((s for s in _SENTENCE.split(text) if _FEE_OF.search(s)), None) if "fee of" in text else None
+    )
+    if sentence is None:
+        if not classes_for:
+            return []
+        # Fund and class named, the rate not stated (a schedule not given, a cut file): said.
+        line = flow.line_at(a.start()) if a else None
+        diags.append(Diagnostic("warning", "funds named in prose, no rate stated", line))
+        return [
+            ScheduleRow(
+                fund=f,
+                registrant=registrant,
+                share_class=c,
+                lines=(line, line) if line else None,
+                flags=("fund named in prose", "no rate stated"),
+            )
+            for f in funds
+            for c in classes_for
+        ]
     line = flow.line_at(text.find(sentence))
     per_class: dict[str | None, dict[str, Decimal]] = {}
     for clause in _NEXT_FEE.split(sentence):
