@@ -24,6 +24,7 @@ from cli_ledger import make_aim_ledger
 
 from aim_inputs import AIM_DIR, run_cli
 from distplan.cli import app, register
+from distplan.cli.fee_options import NavLocation
 
 # Paths written, not read (outputs; the folder `serve` keeps uploads in).
 OUTPUT_PARAMS = {"out_path", "output", "uploads"}
@@ -248,7 +249,8 @@ def _file_parameters() -> set[str]:
             annotation = param.type_descriptor.annotation
             if typing.get_origin(annotation) is list:
                 (annotation,) = typing.get_args(annotation)
-            path_type = isinstance(annotation, type) and issubclass(annotation, PurePath)
+            # NavLocation: a NAV file's path or URL (a str, so a URL keeps its '//').
+            path_type = isinstance(annotation, type) and issubclass(annotation, (PurePath, NavLocation))
             if path_type and param.name not in OUTPUT_PARAMS:
                 found.add(" ".join([*prefix, param.name]))
 

@@ -106,6 +106,21 @@ def test_cli_payables_and_accrue_on_the_aim_sample(
     assert right.sort_by(KEYS).to_pylist() == left.sort_by(KEYS).to_pylist()
 
 
+def test_a_nav_url_goes_to_the_cluster_as_given(aim: tuple[Path, str], master: str) -> None:
+    """A file:// URL is the file; another scheme is Spark's to read (the driver never opens
+    it): with no S3 filesystem installed here, Spark's own refusal names the URL."""
+    root, url = aim
+    nav = (root / "nav.parquet").resolve().as_uri()
+    args = ("fees", "payables", "--month", "2003-11")
+    on_duck = _json(url, *args, "--nav", str(root / "nav.parquet"))
+    assert _json(url, *args, "--nav", nav, master=master) == _json(url, *args, "--nav", nav) == on_duck
+    engine = ("--engine", "spark", "--spark-master", master)
+    done = run_cli("--db", url, *args, "--nav", "s3a://distplan-test/nav.parquet", *engine)
+    assert done.code == 2 and done.err.count("\n") == 1, done.err
+    assert done.err.startswith("distplan: s3a://distplan-test/nav.parquet: not a readable Parquet file:")
+    assert "s3a" in done.err.split("file:", 1)[1]  # Spark's message: no FileSystem for scheme "s3a"
+
+
 def test_cli_trails_on_the_cluster(aim: tuple[Path, str], master: str, tmp_path: Path) -> None:
     _, url = aim
     agreements = tmp_path / "agreements.yaml"

@@ -316,3 +316,22 @@ def test_rows_without_a_fund_are_an_error(duck: Engine) -> None:
     blank = nav.slice(0, 3).set_column(0, "fund", pa.nulls(3, pa.string()))
     with pytest.raises(InputError, match=r"<arrow table>: 3 row\(s\) have no fund"):
         payables(aim_coverage(), pa.concat_tables([nav, blank]), *NOV, engine=duck)
+
+
+def test_a_nav_file_url_is_the_file_and_other_urls_are_spark_s(duck: Engine, tmp_path: Path) -> None:
+    """file:// names a local file (the same result as its path); hdfs://, s3a:// ... are read
+    by Spark's executors only: DuckDB refuses them in one line, before opening anything."""
+    pq.write_table(aim_nav(), tmp_path / "nav 1.parquet")
+    by_path = payables(aim_coverage(), tmp_path / "nav 1.parquet", *NOV, engine=duck)
+    by_url = payables(aim_coverage(), (tmp_path / "nav 1.parquet").as_uri(), *NOV, engine=duck)
+    assert by_url.table.equals(by_path.table) and "%20" in (tmp_path / "nav 1.parquet").as_uri()
+    with pytest.raises(
+        InputError, match=r"^s3a://b/nav\.parquet: a s3a:// NAV file is read only with --engine spark"
+    ):
+        payables(aim_coverage(), "s3a://b/nav.parquet", *NOV, engine=duck)
+    with pytest.raises(InputError, match=r"^hdfs://nn/nav\.csv: a NAV file given as a URL must be \.parquet"):
+        payables(aim_coverage(), "hdfs://nn/nav.csv", *NOV, engine=duck)
+    with pytest.raises(InputError, match=r"file://host/x\.parquet: a file:// URL must name a local file"):
+        payables(aim_coverage(), "file://host/x.parquet", *NOV, engine=duck)
+    with pytest.raises(InputError, match=r"^file:///nowhere/x\.parquet: no such file$"):
+        payables(aim_coverage(), "file:///nowhere/x.parquet", *NOV, engine=duck)

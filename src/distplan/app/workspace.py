@@ -218,7 +218,7 @@ class Workspace(Writing, FeeCalls):
     def retention(
         self,
         ref: PlanRef,
-        nav: Path,
+        nav: Path | str,  # a path, or a URL (navsource)
         positions: D.PositionsInput,
         start: date,
         end: date,
@@ -237,7 +237,7 @@ class Workspace(Writing, FeeCalls):
     def remaining(
         self,
         ref: PlanRef,
-        nav: Path,
+        nav: Path | str,  # a path, or a URL (navsource)
         sales: D.SalesInput,
         prime: D.PrimeInput,
         as_of: date,

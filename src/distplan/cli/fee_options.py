@@ -19,8 +19,21 @@ from distplan.cli.options import KnownAtOpt, PlanOpt
 from distplan.fees.engine import ENGINES
 from distplan.fees.expressions import ROUNDINGS
 
+
+class NavLocation(str):
+    """A NAV file's path or URL, as typed: not a Path, which would fold a URL's '//'."""
+
+    __slots__ = ()
+
+
 NavOpt = Annotated[
-    Path, typer.Option("--nav", help="Net assets: CSV or Parquet (fund, share_class, date, net_assets).")
+    NavLocation,
+    typer.Option(
+        "--nav",
+        parser=NavLocation,
+        help="Net assets: CSV or Parquet (fund, share_class, date, net_assets); Parquet also as a URL"
+        " (file://; hdfs://, s3a://... with --engine spark).",
+    ),
 ]
 EngineOpt = Annotated[str, typer.Option("--engine", help=f"Execution engine: {' or '.join(ENGINES)}.")]
 MasterOpt = Annotated[str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")]

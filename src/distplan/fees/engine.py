@@ -131,6 +131,21 @@ class Engine:
             return self._spark_read_parquet(f"file:{link}")
         return self.con.read_parquet(str(link))
 
+    def read_parquet_url(self, url: str) -> Table:
+        """A Parquet file named by a URL of the cluster's filesystems (hdfs://, s3a://, ...),
+        read by Spark's executors; the driver never opens it. Exactly that file: a URL with
+        glob characters is refused."""
+        if self.name != "spark":
+            scheme = url.partition(":")[0]
+            raise InputError(
+                f"{url}: a {scheme}:// NAV file is read only with --engine spark"
+                " (DuckDB reads local files: give a path or a file:// URL)"
+            )
+        if any(c in url for c in _GLOB):
+            raise InputError(f"{url}: a NAV URL must name one file (no * ? [ ] {{ }} \\)")
+        self._read[url] = url
+        return self._spark_read_parquet(url)
+
     def _spark_read_parquet(self, url: str) -> Table:
         # As ibis's read_parquet does, but keeping the file: scheme (ibis strips "file://").
         name = ibis.util.gen_name("read_parquet")

@@ -2,7 +2,9 @@
 `fund, share_class, date, net_assets`, brought into the engine with fixed types.
 
 Parquet is scanned by the engine itself (streamed, with the date filter pushed down), from
-exactly the file named (never a glob). CSV is read by `navcsv` (spreadsheet forms, exactly, or
+exactly the file named (never a glob). A file may be named by a file:// URL; a Parquet file on
+the cluster's filesystems by its URL (hdfs://, s3a://, ...), which only Spark reads (its
+executors: the driver never opens it, so no statistics; DuckDB refuses it in one line). CSV is read by `navcsv` (spreadsheet forms, exactly, or
 refused naming the line) and then held in memory: convert large CSV files to Parquet. A
 floating-point `net_assets` column (as pandas writes by default) is rounded to the cent, with a
 warning. `columns` (`--columns fund=...,date=...`) names other column names for the fields.
@@ -15,11 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeAlias
+from urllib.parse import unquote, urlsplit
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -120,6 +124,25 @@ def arrow_stats(table: pa.Table) -> Stats | None:
     )
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def remote_url(source: str) -> str | None:
+    """`source` if it is a URL other than file:// (hdfs://, s3a://, ...: for Spark to read)."""
+    found = _SCHEME.match(source)
+    return source if found and found.group(1).lower() != "file" else None
+
+
+def local_path(source: str | Path) -> Path:
+    """A path, or a file:// URL (file:///abs/path, or file://localhost/abs/path) as a path."""
+    if isinstance(source, str) and source[:7].lower() == "file://":
+        parts = urlsplit(source)
+        if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+            raise InputError(f"{source}: a file:// URL must name a local file (file:///absolute/path)")
+        return Path(unquote(parts.path))
+    return Path(source)
+
+
 def describe(source: NavSource) -> str:
     return "<arrow table>" if isinstance(source, pa.Table) else str(source)
 
@@ -132,10 +155,23 @@ def open_nav(engine: Engine, source: NavSource, columns: Mapping[str, str] | Non
     if isinstance(source, pa.Table):
         raw = ibis.memtable(_renamed(source, columns, where))
         stats = arrow_stats(source)
+    elif isinstance(source, str) and (url := remote_url(source)) is not None:
+        if not url.lower().endswith(".parquet"):
+            raise InputError(
+                f"{url}: a NAV file given as a URL must be .parquet (give a CSV file as a local path)"
+            )
+        try:
+            raw = engine.read_parquet_url(url)
+        except InputError:
+            raise
+        except Exception as exc:  # the engine's own error: a missing file, an unknown scheme
+            raise InputError(f"{url}: not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+        if columns:
+            raw = raw.rename({field: name for field, name in _checked(columns, raw.columns, where).items()})
     else:
-        path = Path(source)
+        path = local_path(source)
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(f"{where}: no such file")
         suffix = path.suffix.lower()
         if suffix == ".parquet":
             try:
