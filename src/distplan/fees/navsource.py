@@ -133,6 +133,15 @@ def remote_url(source: str) -> str | None:
     return source if found and found.group(1).lower() != "file" else None
 
 
+def _reason(exc: Exception) -> str:
+    """An engine error's first line; for a Java error through Py4J ("An error occurred while
+    calling o264.parquet."), the Java exception's line instead."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
+    if lines[0].startswith("An error occurred while calling"):
+        return next((ln.lstrip(": ") for ln in lines if "Exception:" in ln), lines[0])
+    return lines[0]
+
+
 def local_path(source: str | Path) -> Path:
     """A path, or a file:// URL (file:///abs/path, or file://localhost/abs/path) as a path."""
     if isinstance(source, str) and source[:7].lower() == "file://":
@@ -165,7 +174,7 @@ def open_nav(engine: Engine, source: NavSource, columns: Mapping[str, str] | Non
         except InputError:
             raise
         except Exception as exc:  # the engine's own error: a missing file, an unknown scheme
-            raise InputError(f"{url}: not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+            raise InputError(f"{url}: not a readable Parquet file: {_reason(exc)}") from None
         if columns:
             raw = raw.rename({field: name for field, name in _checked(columns, raw.columns, where).items()})
     else:
