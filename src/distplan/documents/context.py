@@ -18,9 +18,8 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
     found: str | None = None
     # Speed guard (xspeed): each pattern needs a word most texts lack; without it, no scan.
     defined = flow.text if any(d in flow.text for d in _DEFINED) else ""
-    trusts = list(_DEFINED_REGISTRANT.finditer(defined))
     # 'X Fund (the "Fund") of Y (the "Trust")': the trust, where one is defined, is the registrant.
-    trust = next((m for m in trusts if m.group(2) != "Fund"), trusts[0] if trusts else None)
+    trust = _DEFINED_TRUST.search(defined) or _DEFINED_FUND.search(defined)
     series = re.search(
         r"\bseries\s+of\s+(?:the\s+)?((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,8})",
         flow.text if "series" in flow.text else "",
@@ -48,14 +47,15 @@ def default_registrant(flow: Flow, title_lines: tuple[Line, ...]) -> str | None:
 # '(the "Trust")': the trust pattern needs one of these words right before a quote.
 _DEFINED = tuple(w + q for w in ("Trust", "Company", "Corporation", "Registrant", "Fund") for q in "\"“”'")
 # Words that name no one: "series of the Trust", "series of Shares (“Series”)".
-_DEFINED_REGISTRANT = re.compile(
+_DEFINED_NAME = (
     # "... series of X (the "Trust")", or a sentence opening with it ("1. X (the "Trust") has ...")
     # ("by and between X (the "Trust")", "WHEREAS, X, a Delaware statutory trust (the "Trust")")
     r"(?:\b(?:of|by|between)\s+(?:the\s+)?|(?<![\w,.])\d{1,2}\.\s+|[.:;]\s+|\bWHEREAS,?\s+)"
     r"((?:[A-Z][\w&.,'’-]*\s+(?:for\s+)?){0,8}?[A-Z][\w&.'’-]*)\s*,?\s*(?:an?\s+[A-Z][a-z]+(?:\s+[a-z]+){1,3}\s*)?"
     r"\(\s*(?:the\s+)?[\"“”']{1,2}"
-    r"(Trust|Company|Corporation|Registrant|Fund)[\"“”']{1,2}\s*\)"
 )
+_DEFINED_TRUST = re.compile(_DEFINED_NAME + r"(Trust|Company|Corporation|Registrant)[\"“”']{1,2}\s*\)")
+_DEFINED_FUND = re.compile(_DEFINED_NAME + r"(Fund)[\"“”']{1,2}\s*\)")
 _GENERIC = re.compile(r"(?:the\s+)?(?:trust|company|corporation|fund|registrant|shares?|series)", re.I)
 
 
