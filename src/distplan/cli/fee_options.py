@@ -31,6 +31,7 @@ NavOpt = Annotated[
     typer.Option(
         "--nav",
         parser=NavLocation,
+        metavar="FILE|URL",  # a custom type would otherwise show as NAV (tests/cli/test_help.py)
         help="Net assets: CSV or Parquet (fund, share_class, date, net_assets); Parquet also as a URL"
         " (file://; hdfs://, s3a://... with --engine spark).",
     ),
