@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from distplan.documents import confidence
 from distplan.documents.extract import extract_text
 from distplan.documents.merge import merge_rows
@@ -199,3 +202,42 @@ def test_a_file_name_read_as_a_fund_is_flagged() -> None:
         [_row(fund, "0.25", 3), _row("Invesco Summit Fund", "0.25", 4)], speaks_of_classes=True
     )
     assert rows[0].flags == ("fund name reads as a document name",) and rows[1].flags == ()
+
+
+# --- the cheap tests in front of the patterns give the patterns' answers ------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Fund",
+                " of",
+                " and",
+                " The",
+                "THAN",
+                " to",
+                "or",
+                "_",
+                "1",
+                ")",
+                "(",
+                " ",
+                "*",
+                ".",
+                "\n",
+                "é",
+                "ſ",
+            ]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_ending_on_a_joining_word_is_the_patterns_reading(text: str) -> None:
+    assert confidence._ends_on_joining_word(text) == bool(confidence._FRAGMENT_END.search(text))
+
+
+def test_review_flags_a_class_suffix_written_with_a_long_s() -> None:
+    rows, _ = confidence.review([ScheduleRow("Acme Fund – Claſs B")], speaks_of_classes=False)
+    assert "class left in the fund name" in rows[0].flags

@@ -92,6 +92,10 @@ def read_clauses(lines: tuple[Line, ...]) -> tuple[list[Clause], set[int]]:
     used: set[int] = set()
     i = 0
     while i < len(lines):
+        cells = lines[i].cells
+        if not cells or not _CLASS_LEAD.match(cells[0].text):
+            i += 1  # speed guard (xspeed): a clause head and a class alone both open with "Class X"
+            continue
         head = _clause_head(lines[i])
         alone = head is None and len(lines[i].cells) == 1 and bool(_CLASS_LEAD.match(lines[i].text))
         if head is None and not alone:

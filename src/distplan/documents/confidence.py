@@ -50,9 +50,13 @@ def review(rows: list[ScheduleRow], speaks_of_classes: bool) -> tuple[list[Sched
     any_rated = any(r.total_rate is not None for r in rows)
     for row in rows:
         where = row.lines[0] if row.lines else None
-        if _CLASS_SUFFIX.search(row.fund):
+        # Substring tests first (each pattern needs its word, dash or digits): most names pass them.
+        low = row.fund.lower()
+        if ("class" in low or "ſ" in low) and _CLASS_SUFFIX.search(row.fund):  # long s is an s to re.I
             row = flag(row, "class left in the fund name")
-        if _DOCUMENT_NAME.search(row.fund):
+        if ("amendment" in low or "plan" in low or _FOUR_DIGITS.search(row.fund)) and _DOCUMENT_NAME.search(
+            row.fund
+        ):
             row = flag(row, "fund name reads as a document name")
         if fragment_name(row.fund):
             row = flag(row, "fund name reads as a sentence fragment")
@@ -79,6 +83,7 @@ _CLASS_LEAD = re.compile(r"^\W*class\b", re.I)
 # "2020.04.17-AEF-Service Plan - Amendment No. 1": a file name or title line, not a fund.
 _DOCUMENT_NAME = re.compile(r"\d{4}[._/-]\d{1,2}[._/-]\d{1,2}|\bamendment\s+no\b|\bplan\s*\(", re.I)
 # "X Fund – Class B (reim)": the class suffix was not taken off the name.
+_FOUR_DIGITS = re.compile(r"\d{4}")  # what the dated file-name branch of _DOCUMENT_NAME needs
 _CLASS_SUFFIX = re.compile(r"\s[-–—]\s*class\s+\S+", re.I)
 
 
@@ -95,7 +100,16 @@ def exceptions_in_schedule(rows: list[ScheduleRow], texts: dict[int, str]) -> li
 
 
 def fragment_name(fund: str) -> bool:
-    return bool(_CLASS_LEAD.match(fund) or _FRAGMENT_END.search(fund) or fund.count("(") != fund.count(")"))
+    return bool(_CLASS_LEAD.match(fund) or _ends_on_joining_word(fund) or fund.count("(") != fund.count(")"))
+
+
+def _ends_on_joining_word(text: str) -> bool:
+    """`_FRAGMENT_END.search(text)`, tried only where its word can start: right before the trailing
+    non-word characters (str.isalnum is the alphanumeric part of \\w), at most four letters back."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    return _FRAGMENT_END.search(text, max(0, end - 4)) is not None
 
 
 def document_confidence(rows: list[ScheduleRow], diags: list[Diagnostic]) -> float:

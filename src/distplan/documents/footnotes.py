@@ -13,6 +13,9 @@ from distplan.model import ScheduleRow
 
 _NUMBER_ONLY = re.compile(r"^\(?(\d)\)?$")
 _NUMBER_LEAD = re.compile(r"^\(?(\d)\)?\s+(.+)$")
+# A line whose text (stripped, "|" dropped, stripped) opens with "1" or "(1": every note's first line.
+# Possessive, and blind to newlines: thousands of blank lines (a submission's padding) cost one pass.
+_NUMBERED = re.compile(r"^[^\S\n]*+(?:\|++[^\S\n]*+)?\(?\d", re.M)
 _GLUED = re.compile(r"^([A-Z]{1,2})(\d)$")
 
 
@@ -20,6 +23,8 @@ def footnotes(text: str) -> dict[str, str]:
     """Numbered notes: a line that is only "1" (a superscript cell; the layouts drop it as a page
     number) followed by a sentence, or a sentence led by "1 ". Read from the text as filed."""
     notes: dict[str, str] = {}
+    if not _NUMBERED.search(text):
+        return notes  # speed guard (xspeed): no line opens with a note number
     pending: str | None = None
     for raw in text.split("\n"):
         line = raw.strip().lstrip("|").strip()

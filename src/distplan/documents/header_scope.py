@@ -81,12 +81,17 @@ def join_wrapped_headers(toks: list[Tok], doc: Document) -> list[Tok]:
     """Tokens with each multi-row header's class given to its last header cell (see module doc);
     a one-cell header that says whose shares the column is about ("... attributable to Premier
     Shares") names its class too."""
+    header_rows: set[int] = set()
     for t in toks:
+        if t.kind == "header":
+            header_rows.add(t.row)
         if t.kind == "header" and not t.classes and "ttributable" in t.text:
             m = _ATTRIBUTABLE.search(t.text)
             cls = _class_named(t.text) if m else None
             if cls is not None:
                 t.classes = (cls,)
+    if not any(row + 1 in header_rows for row in header_rows):
+        return toks  # speed guard (xspeed): a run needs header cells on two rows in a row
     cols = _columns(doc, toks)
     if cols is None:
         return toks

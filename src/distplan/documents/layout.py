@@ -95,7 +95,9 @@ class Document:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-PIPED = re.compile(r"^\s*\|", re.M)  # text extracted from HTML: cells start with '|'
+# Text extracted from HTML: cells start with '|'. Blind to newlines (\s* ran on over every blank
+# line that follows, from each of them: quadratic in a run of blank lines).
+PIPED = re.compile(r"^[^\S\n]*+\|", re.M)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _FUNCTION_WORDS = frozenset(
     [
