@@ -343,3 +343,13 @@ def test_a_plan_adopted_for_a_class_of_a_named_fund_of_a_trust_without_its_rate(
         None,
     )
     assert "no rate stated" in row.flags and row.confidence < 0.9
+
+
+def test_a_former_name_in_capitals_is_left_out_as_in_lower_case() -> None:
+    # The guards before the case-insensitive patterns must not be case-sensitive themselves.
+    from distplan.documents.names import clean_name
+    from distplan.documents.values import find_classes
+
+    assert clean_name("BOND FUND (FORMERLY INCOME FUND)") == "BOND FUND"
+    assert clean_name("Bond Fund (PREVIOUSLY Income Fund)") == "Bond Fund"
+    assert find_classes("Class A (FORMERLY Class X)") == find_classes("Class A (formerly Class X)")

@@ -108,9 +108,12 @@ class FeeSettings:
 
 
 def fee_options(how: FeeSettings, rounding: str, carry_missing: bool) -> FeeOptions:
-    """The fees stage's options for a run (a missing name mapping refused here)."""
-    from distplan.fees import FeeOptions
+    """The fees stage's options for a run (an unknown rounding or a missing name mapping refused
+    here, by field, for payables, accrue and true-up alike)."""
+    from distplan.fees import ROUNDINGS, FeeOptions
 
+    if rounding not in ROUNDINGS:
+        raise Invalid(f"rounding {rounding!r}: expected one of {', '.join(ROUNDINGS)}", "rounding")
     if how.mapping is not None and not how.mapping.is_file():
         raise Invalid(f"{how.mapping}: no such file (the NAV name mapping)", "mapping")
     return FeeOptions(
@@ -148,19 +151,16 @@ def payables(
     expenses: Path | None = None,
     settings: FeeSettings | None = None,
 ) -> PayablesView:
-    from distplan.fees import ROUNDINGS
     from distplan.fees import payables as run_payables
     from distplan.fees.calendar import month_period_of
     from distplan.fees.reimbursement import read_carry_in, read_expenses, reimburse
 
     how = settings or FeeSettings()
-    if rounding not in ROUNDINGS:
-        raise Invalid(f"rounding {rounding!r}: expected one of {', '.join(ROUNDINGS)}", "rounding")
+    opts = fee_options(how, rounding, carry_missing)
     if plan_type not in PLAN_TYPES:
         raise Invalid(f"plan type {plan_type!r}: expected compensation or reimbursement", "plan_type")
     if plan_type == "reimbursement" and expenses is None:
         raise Invalid("a reimbursement plan's payables need the month's expenses", "expenses")
-    opts = fee_options(how, rounding, carry_missing)
     # The small inputs are read (and refused) before the engine starts.
     spent = read_expenses(expenses) if expenses is not None else []
     brought = read_carry_in(how.carry_in) if how.carry_in is not None else {}

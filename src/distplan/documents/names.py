@@ -81,7 +81,8 @@ def clean_name(text: str) -> str:
     text = text.strip().strip(QUOTES).strip()
     text = LIST_NO.sub("", text)
     text = strip_markers(text)
-    if "ormerly" in text or "reviously" in text:
+    low = text.lower()  # the guard must match as the re.I pattern does: "(FORMERLY ...)" too
+    if "ormerly" in low or "reviously" in low:
         bare = _FORMER_NAME.sub("", text)
         text = bare if bare else text
     text = text.strip().strip(QUOTES).rstrip(":;,").strip()

@@ -40,8 +40,9 @@ def defined_fund_rows(
     flow: Flow, registrant: str | None, scope: ClassScope, diags: list[Diagnostic]
 ) -> list[ScheduleRow]:
     text = flow.text
-    if "behalf" not in text and "adopted for" not in text:
-        return []  # speed guard: a plan names its funds after one of these
+    scan = flow.scan
+    if not scan.mentions("behalf", "adopted"):
+        return []  # speed guard (any case, any spacing, as the patterns): funds follow one of these
     classes_for: list[str] = []
     m = _DEFINED_FUNDS.search(text)
     funds = fund_list(m.group(1)) if m else []
@@ -50,7 +51,7 @@ def defined_fund_rows(
     if not funds:
         return []
     sentence = (
-        next((s for s in _SENTENCE.split(text) if _FEE_OF.search(s)), None) if "fee of" in text else None
+        next((s for s in _SENTENCE.split(text) if _FEE_OF.search(s)), None) if scan.mentions("fee") else None
     )
     if sentence is None:
         if not classes_for:

@@ -189,7 +189,7 @@ _WORD_CLASS_ROMAN = re.compile(r"\b([A-Z][a-z]{2,})\s+Class\s+([IVX]{1,4})\b")
 
 def find_classes(text: str) -> list[str]:
     """Share classes named in a piece of text, short form, in order (a former name left out)."""
-    if "ormerly" in text:
+    if "ormerly" in text.lower():  # as the re.I pattern: "(FORMERLY ...)" too
         text = _FORMERLY.sub(lambda m: " " * len(m.group(0)), text)
     if "[" in text:
         text = _BRACKETED.sub(r"\1\2 ", text)  # a form's placeholder: "Class [3]" names Class 3
