@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,7 +88,7 @@ def _sqlite_engine(url: str, read_only: bool) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         if not read_only:
-            cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+            _wal(cursor)  # readers never block the writer
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -97,6 +98,26 @@ def _sqlite_engine(url: str, read_only: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _wal(cursor: Any) -> None:
+    """WAL mode, a property of the file. Converting needs exclusive access and SQLite does not
+    run the busy handler for it, so two processes opening a new file at once could see "database
+    is locked": the mode is read first (no lock once converted) and the switch retried with a
+    back-off within the busy timeout."""
+    wait, waited = 0.005, 0.0
+    while True:
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or waited >= SQLITE_BUSY_TIMEOUT_S:
+                raise
+        time.sleep(wait)
+        waited += wait
+        wait = min(wait * 2, 0.2)
 
 
 def _writable(path: Path) -> bool:
